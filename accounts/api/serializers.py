@@ -1,0 +1,14 @@
+from rest_framework import serializers
+
+from buffalo_ot.api import StrictFieldsMixin
+
+
+class TokenRequestSerializer(StrictFieldsMixin, serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"}, write_only=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
+    expires_at = serializers.DateTimeField()
+    username = serializers.CharField()

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: clinic admins read the trail; nobody edits or deletes it."""
+
+    list_display = [
+        "occurred_at",
+        "actor",
+        "actor_username",
+        "action",
+        "channel",
+        "record_type",
+        "record_label",
+        "ip_address",
+    ]
+    list_filter = ["action", "channel", "record_type", "occurred_at"]
+    search_fields = ["actor__username", "actor_username", "record_label", "=record_id", "=patient_public_id"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["actor"]
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

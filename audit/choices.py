@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    """What was done to a record. Views and exports are recorded as well as writes."""
+
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    ARCHIVE = "archive", _("Archive")
+    RESTORE = "restore", _("Restore")
+    VIEW = "view", _("View")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Log in")
+    LOGOUT = "logout", _("Log out")
+    LOGIN_FAILED = "login_failed", _("Failed log in")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+
+
+class Channel(models.TextChoices):
+    """Through which door the action came."""
+
+    PAGE = "page", _("Web page")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    SYSTEM = "system", _("System (command or job)")

@@ -1,0 +1,94 @@
+"""API wiring shared by every app: permissions, pagination, errors, strict input."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, permissions, serializers, status
+from rest_framework.response import Response
+
+from buffalo_ot.exceptions import Conflict
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """Django model permissions, with reads needing the `view_` permission too."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": [],
+    }
+
+
+class HasPermission(permissions.BasePermission):
+    """Requires one named permission, for actions beyond create/read/update."""
+
+    def __init__(self, perm: str):
+        self.perm = perm
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm(self.perm))
+
+
+def requires(perm: str):
+    """Use in `permission_classes`: `[IsAuthenticated, requires("patients.archive_patient")]`."""
+
+    class _Requires(HasPermission):
+        def __init__(self):
+            super().__init__(perm)
+
+    _Requires.__name__ = f"Requires({perm})"
+    return _Requires
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class StrictFieldsMixin:
+    """Refuse input keys the serializer does not accept, instead of silently dropping them.
+
+    An integrator who misspells a field or tries to set a server-owned one
+    (id, MRN, timestamps) learns at once rather than finding the value missing.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            read_only = {name for name, field in self.fields.items() if field.read_only}
+            errors = {}
+            for key in data:
+                if key in read_only:
+                    errors[key] = ["This field is read-only."]
+                elif key not in writable:
+                    errors[key] = ["Unknown field."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def _django_error_detail(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: a service's ValidationError is a 400 with field errors,
+    a state conflict a 409, and an unknown record a plain 404."""
+    # Imported here: DRF loads this module while importing rest_framework.views.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        return Response(_django_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response(
+            {"detail": str(exc), "code": exc.code, **exc.extra()}, status=status.HTTP_409_CONFLICT
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
+from patients.selectors import list_registered_today
+
+
+def home(request):
+    """Role-aware start page: search and today's registrations for the desk."""
+    roles = set(request.user.groups.values_list("name", flat=True))
+    context = {
+        "is_front_desk": FRONT_DESK in roles,
+        "is_therapist": THERAPIST in roles,
+        "is_clinic_admin": CLINIC_ADMIN in roles or request.user.is_superuser,
+        "can_view_patients": request.user.has_perm("patients.view_patient"),
+    }
+    if context["can_view_patients"]:
+        context["registered_today"] = list_registered_today(viewer=request.user, today=timezone.localdate())[
+            :20
+        ]
+    return render(request, "home.html", context)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and readiness: the process answers and the database is reachable."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

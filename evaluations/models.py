@@ -1,0 +1,1 @@
+"""The comprehensive evaluation and its sections."""

@@ -1,0 +1,1 @@
+"""Catalogues the evaluation draws on: ADLs, IADLs, life roles, destinations, interventions."""

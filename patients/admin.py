@@ -1,0 +1,104 @@
+from django import forms
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from patients.forms import FORM_FIELDS, DiagnosisCodesField
+from patients.models import Patient
+from patients.services import (
+    find_possible_duplicates,
+    record_patient_viewed,
+    register_patient,
+    update_patient,
+)
+
+
+class PatientAdminForm(forms.ModelForm):
+    diagnosis_codes = DiagnosisCodesField(label="Diagnoses (ICD-10-CM)", required=False, max_length=200)
+    confirmed_not_duplicate = forms.BooleanField(
+        required=False, label="Checked possible duplicates: this is a different person"
+    )
+
+    class Meta:
+        model = Patient
+        fields = [*FORM_FIELDS, "diagnosis_codes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("confirmed_not_duplicate"):
+            matches = find_possible_duplicates(
+                given_name=cleaned.get("given_name", ""),
+                family_name=cleaned.get("family_name", ""),
+                date_of_birth=cleaned.get("date_of_birth"),
+                phone=cleaned.get("phone"),
+            )
+            if matches:
+                listed = "; ".join(f"{match} born {match.date_of_birth:%m/%d/%Y}" for match in matches)
+                raise forms.ValidationError(
+                    f"Possible duplicate of: {listed}. Tick the confirmation if this is a different person."
+                )
+        return cleaned
+
+
+@admin.register(Patient)
+class PatientAdmin(SimpleHistoryAdmin):
+    """Saves go through the patient services, so the audit trail sees admin changes too."""
+
+    form = PatientAdminForm
+    list_display = ["mrn", "family_name", "given_name", "date_of_birth", "sex", "phone", "archived_at"]
+    list_filter = ["sex", "preferred_language", ("archived_at", admin.EmptyFieldListFilter), "registered_at"]
+    search_fields = ["=mrn", "family_name", "given_name", "preferred_name", "phone"]
+    list_select_related = ["registered_by"]
+    readonly_fields = [
+        "public_id",
+        "mrn",
+        "registered_by",
+        "registered_at",
+        "updated_by",
+        "updated_at",
+        "archived_at",
+        "archived_by",
+        "archive_reason",
+    ]
+    date_hierarchy = "registered_at"
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        fields = [*FORM_FIELDS, "diagnosis_codes"]
+        if obj is None:
+            return [*fields, "confirmed_not_duplicate"]
+        return [*fields, *self.readonly_fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_archived:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            patient = self.get_object(request, object_id)
+            if patient is not None:
+                record_patient_viewed(patient=patient, by=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = Patient.objects.get(pk=obj.pk)
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in FORM_FIELDS or name == "diagnosis_codes"
+            }
+            saved = update_patient(patient=stored, by=request.user, **changes)
+        else:
+            details = {name: form.cleaned_data[name] for name in [*FORM_FIELDS, "diagnosis_codes"]}
+            saved = register_patient(by=request.user, confirmed_not_duplicate=True, **details)
+        obj.pk = saved.pk
+        obj.mrn = saved.mrn
+        obj.public_id = saved.public_id
+
+    def save_related(self, request, form, formsets, change):
+        # Patients have no inlines; skip the ModelForm m2m save on the unsaved instance.
+        return None

@@ -1,0 +1,99 @@
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from buffalo_ot.api import StrictFieldsMixin
+from patients.models import Patient
+
+
+class DiagnosisSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="ICD-10-CM code, dotted.")
+    description = serializers.CharField(help_text="Title from the ICD-10-CM code set.")
+
+
+class PatientSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A patient's demographics. Server-owned fields are read-only."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    phone = PhoneNumberField(required=False, allow_blank=True, help_text="E.164, e.g. +17165550142")
+    emergency_contact_phone = PhoneNumberField(required=False, allow_blank=True)
+    diagnosis_codes = serializers.ListField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        max_length=12,
+        help_text='Billable ICD-10-CM codes, primary first, e.g. ["M54.50"].',
+    )
+    diagnoses = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    registered_by = serializers.CharField(source="registered_by.username", read_only=True)
+    updated_by = serializers.CharField(source="updated_by.username", read_only=True)
+    archived_by = serializers.CharField(
+        source="archived_by.username", read_only=True, allow_null=True, default=None
+    )
+    confirmed_not_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Set true after a 409 possible_duplicate answer, once the matches are checked and "
+            "this is a different person."
+        ),
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "mrn",
+            "status",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "phone",
+            "email",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "preferred_language",
+            "needs_interpreter",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "referring_physician_name",
+            "referring_physician_npi",
+            "diagnosis_codes",
+            "diagnoses",
+            "insurance_payer",
+            "insurance_member_id",
+            "registered_by",
+            "registered_at",
+            "updated_by",
+            "updated_at",
+            "archived_by",
+            "archived_at",
+            "archive_reason",
+            "confirmed_not_duplicate",
+        ]
+        read_only_fields = [
+            "mrn",
+            "registered_at",
+            "updated_at",
+            "archived_at",
+            "archive_reason",
+        ]
+
+    @extend_schema_field(DiagnosisSerializer(many=True))
+    def get_diagnoses(self, patient: Patient) -> list[dict[str, str]]:
+        return patient.diagnoses
+
+    @extend_schema_field(serializers.ChoiceField(choices=["active", "archived"]))
+    def get_status(self, patient: Patient) -> str:
+        return "archived" if patient.is_archived else "active"
+
+
+class ArchiveSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="Why the patient is archived.")

@@ -1,0 +1,145 @@
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from buffalo_ot.api import requires
+from patients.api.serializers import ArchiveSerializer, PatientSerializer
+from patients.choices import AdministrativeSex, PatientStatus
+from patients.models import Patient
+from patients.selectors import list_patients, search_filter
+from patients.services import (
+    archive_patient,
+    record_patient_viewed,
+    register_patient,
+    restore_patient,
+    update_patient,
+)
+
+CONFLICT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description=(
+        "The record's state forbids the change. `code` says why: `possible_duplicate` (with "
+        "`matches`; resend with `confirmed_not_duplicate: true`), `archived`."
+    ),
+)
+
+
+class PatientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Name fragments, MRN, date of birth or phone")
+    status = django_filters.ChoiceFilter(
+        choices=[*PatientStatus.choices, ("all", "All")],
+        method="filter_status",
+        label="active (default), archived or all",
+    )
+    sex = django_filters.ChoiceFilter(choices=AdministrativeSex.choices)
+    date_of_birth = django_filters.DateFilter()
+    mrn = django_filters.CharFilter()
+    registered_after = django_filters.IsoDateTimeFilter(field_name="registered_at", lookup_expr="gte")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Patient
+        fields = ["q", "status", "sex", "date_of_birth", "mrn", "registered_after", "updated_after"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_filter(value))
+
+    def filter_status(self, queryset, name, value):
+        # The selector already limited the rows to the requested status.
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Find patients"),
+    retrieve=extend_schema(summary="Read one patient's demographics (audited)"),
+    create=extend_schema(
+        summary="Register a patient",
+        responses={201: PatientSerializer, 400: OpenApiTypes.OBJECT, 409: CONFLICT},
+        examples=[
+            OpenApiExample(
+                "Minimal registration",
+                request_only=True,
+                value={
+                    "given_name": "Joan",
+                    "family_name": "Kowalski",
+                    "date_of_birth": "1951-04-12",
+                    "sex": "female",
+                    "phone": "+17165550142",
+                    "diagnosis_codes": ["M25.551"],
+                },
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Correct demographics",
+        responses={200: PatientSerializer, 400: OpenApiTypes.OBJECT, 409: CONFLICT},
+    ),
+)
+class PatientViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Patients of the clinic. Never deleted: archive instead."""
+
+    serializer_class = PatientSerializer
+    filterset_class = PatientFilter
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        status_filter = self.request.query_params.get("status", PatientStatus.ACTIVE)
+        if self.action != "list":
+            status_filter = "all"
+        return list_patients(viewer=self.request.user, status=status_filter)
+
+    def retrieve(self, request, *args, **kwargs):
+        patient = self.get_object()
+        record_patient_viewed(patient=patient, by=request.user)
+        return Response(self.get_serializer(patient).data)
+
+    def perform_create(self, serializer):
+        serializer.instance = register_patient(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        changes = dict(serializer.validated_data)
+        changes.pop("confirmed_not_duplicate", None)
+        serializer.instance = update_patient(patient=serializer.instance, by=self.request.user, **changes)
+
+    @extend_schema(
+        summary="Archive a patient",
+        request=ArchiveSerializer,
+        responses={200: PatientSerializer, 400: OpenApiTypes.OBJECT, 409: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, requires("patients.archive_patient")],
+    )
+    def archive(self, request, id=None):
+        patient = self.get_object()
+        body = ArchiveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        patient = archive_patient(patient=patient, by=request.user, reason=body.validated_data["reason"])
+        return Response(self.get_serializer(patient).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Restore an archived patient",
+        request=None,
+        responses={200: PatientSerializer, 409: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, requires("patients.archive_patient")],
+    )
+    def restore(self, request, id=None):
+        patient = restore_patient(patient=self.get_object(), by=request.user)
+        return Response(self.get_serializer(patient).data)

@@ -1,0 +1,153 @@
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from patients.models import Patient
+from patients.validators import normalize_icd10cm_code, validate_icd10cm_code
+
+FORM_FIELDS = [
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "preferred_language",
+    "needs_interpreter",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+    "referring_physician_name",
+    "referring_physician_npi",
+    "insurance_payer",
+    "insurance_member_id",
+]
+
+
+class DiagnosisCodesField(forms.CharField):
+    """ICD-10-CM codes typed as text, separated by commas, semicolons or spaces."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [normalize_icd10cm_code(code) for code in re.split(r"[,;\s]+", text) if code]
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def validate(self, value):
+        errors = []
+        for code in value:
+            try:
+                validate_icd10cm_code(code)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if len(set(value)) != len(value):
+            errors.append("Each diagnosis may be listed only once.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PatientForm(forms.ModelForm):
+    diagnosis_codes = DiagnosisCodesField(
+        label="Diagnoses (ICD-10-CM)",
+        required=False,
+        max_length=200,
+        help_text="Billable codes from the referral, primary first, e.g. M25.551, Z96.641.",
+    )
+    confirmed_not_duplicate = forms.BooleanField(
+        required=False,
+        label="I have checked the possible matches above: this is a different person.",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Patient
+        fields = [*FORM_FIELDS, "diagnosis_codes"]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "phone": forms.TextInput(attrs={"type": "tel", "placeholder": "716-555-0142"}),
+            "emergency_contact_phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def __init__(self, *args, ask_duplicate_confirmation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["given_name"].widget.attrs["autofocus"] = True
+        if ask_duplicate_confirmation:
+            self.fields["confirmed_not_duplicate"].widget = forms.CheckboxInput()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                "Patient",
+                Row(Column("given_name"), Column("family_name"), Column("preferred_name")),
+                Row(
+                    Column("date_of_birth"),
+                    Column("sex"),
+                    Column("preferred_language"),
+                    Column("needs_interpreter", css_class="pt-4"),
+                ),
+            ),
+            Fieldset(
+                "Contact",
+                Row(Column("phone"), Column("email")),
+                Row(Column("address_line1"), Column("address_line2")),
+                Row(Column("city"), Column("state"), Column("postal_code")),
+            ),
+            Fieldset(
+                "Emergency contact",
+                Row(
+                    Column("emergency_contact_name"),
+                    Column("emergency_contact_relationship"),
+                    Column("emergency_contact_phone"),
+                ),
+            ),
+            Fieldset(
+                "Referral and coverage",
+                Row(Column("referring_physician_name"), Column("referring_physician_npi")),
+                "diagnosis_codes",
+                Row(Column("insurance_payer"), Column("insurance_member_id")),
+            ),
+            "confirmed_not_duplicate",
+            HTML("<hr>"),
+        )
+        self.helper.add_input(Submit("save", "Save patient"))
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        label="Why is this patient archived?",
+        help_text="For example: registered in error, duplicate of MRN 10000013, moved away.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("archive", "Archive patient", css_class="btn-danger"))
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"placeholder": "Name, MRN, date of birth or phone", "autofocus": True, "type": "search"}
+        ),
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("active", "Active"), ("archived", "Archived"), ("all", "All")],
+    )

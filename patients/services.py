@@ -1,0 +1,204 @@
+"""Writes for patients: register, correct, archive, restore, and record who looked."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from accounts.models import User
+from audit.choices import Action
+from audit.services import record_event
+from buffalo_ot.exceptions import Conflict
+from patients.models import DEMOGRAPHIC_FIELDS, MedicalRecordNumberSequence, Patient
+from patients.validators import normalize_icd10cm_code
+
+
+class PossibleDuplicate(Conflict):
+    """Registration stopped: active patients with the same name and birth date, or phone, exist."""
+
+    code = "possible_duplicate"
+
+    def __init__(self, matches: list[Patient]):
+        super().__init__(
+            _(
+                "A patient with the same name and date of birth, or the same phone, is already "
+                "registered. Check the matches; if this is a different person, confirm to register."
+            )
+        )
+        self.matches = matches
+
+    def extra(self) -> dict:
+        return {
+            "matches": [
+                {
+                    "id": str(match.public_id),
+                    "mrn": match.mrn,
+                    "given_name": match.given_name,
+                    "family_name": match.family_name,
+                    "date_of_birth": match.date_of_birth.isoformat(),
+                }
+                for match in self.matches
+            ]
+        }
+
+
+class ArchivedPatient(Conflict):
+    """The change is refused because of the patient's archive state."""
+
+    code = "archived"
+
+
+def find_possible_duplicates(
+    *, given_name: str, family_name: str, date_of_birth: date | None, phone: Any = None
+) -> list[Patient]:
+    """Active patients who may be the same person: same name and birth date, or same phone."""
+    same_person = Q()
+    if given_name and family_name and date_of_birth:
+        same_person |= Q(
+            given_lower=given_name.strip().lower(),
+            family_lower=family_name.strip().lower(),
+            date_of_birth=date_of_birth,
+        )
+    if phone:
+        same_person |= Q(phone=phone)
+    if not same_person:
+        return []
+    return list(
+        Patient.objects.active()
+        .alias(given_lower=Lower("given_name"), family_lower=Lower("family_name"))
+        .filter(same_person)
+        .order_by("family_name", "given_name")[:10]
+    )
+
+
+def _next_mrn() -> str:
+    """Seven-digit sequence number plus a Luhn check digit, so a mistyped MRN rarely matches."""
+    updated = MedicalRecordNumberSequence.objects.filter(pk=1).update(last_value=F("last_value") + 1)
+    if not updated:
+        MedicalRecordNumberSequence.objects.create(pk=1, last_value=1000000)  # after a flush
+    number = str(MedicalRecordNumberSequence.objects.get(pk=1).last_value)
+    return number + luhn.calc_check_digit(number)
+
+
+def _clean_details(details: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(details) - set(DEMOGRAPHIC_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a demographic field: {', '.join(sorted(unknown))}")
+    cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in details.items()}
+    if "diagnosis_codes" in cleaned:
+        codes = cleaned["diagnosis_codes"] or []
+        if isinstance(codes, list):
+            cleaned["diagnosis_codes"] = [
+                normalize_icd10cm_code(c) for c in codes if isinstance(c, str) and c.strip()
+            ]
+    if cleaned.get("phone") is None and "phone" in cleaned:
+        cleaned["phone"] = ""
+    if cleaned.get("emergency_contact_phone") is None and "emergency_contact_phone" in cleaned:
+        cleaned["emergency_contact_phone"] = ""
+    return cleaned
+
+
+@transaction.atomic
+def register_patient(*, by: User, confirmed_not_duplicate: bool = False, **details: Any) -> Patient:
+    """Register a new patient and assign an MRN.
+
+    Raises PossibleDuplicate unless the clerk has confirmed that the matches are
+    other people; raises ValidationError for bad details. Nothing is saved on error.
+    """
+    details = _clean_details(details)
+    patient = Patient(**details, registered_by=by, updated_by=by)
+    patient.full_clean(exclude=["mrn", "registered_by", "updated_by"])
+    if not confirmed_not_duplicate:
+        matches = find_possible_duplicates(
+            given_name=patient.given_name,
+            family_name=patient.family_name,
+            date_of_birth=patient.date_of_birth,
+            phone=patient.phone,
+        )
+        if matches:
+            raise PossibleDuplicate(matches)
+    patient.mrn = _next_mrn()
+    patient._history_user = by
+    patient.save()
+    record_event(
+        actor=by,
+        action=Action.CREATE,
+        record=patient,
+        changed_fields=[name for name in details if details[name] not in ("", None, [])],
+    )
+    return patient
+
+
+@transaction.atomic
+def update_patient(*, patient: Patient, by: User, **changes: Any) -> Patient:
+    """Correct a patient's demographics. Only the fields that really change are written and audited."""
+    if patient.is_archived:
+        raise ArchivedPatient(_("This patient is archived; restore the record before changing it."))
+    changes = _clean_details(changes)
+    changed = [name for name, value in changes.items() if getattr(patient, name) != value]
+    if not changed:
+        return patient
+    for name in changed:
+        setattr(patient, name, changes[name])
+    patient.updated_by = by
+    patient.full_clean()
+    patient._history_user = by
+    patient.save(update_fields=[*changed, "updated_by", "updated_at"])
+    record_event(actor=by, action=Action.UPDATE, record=patient, changed_fields=changed)
+    return patient
+
+
+@transaction.atomic
+def archive_patient(*, patient: Patient, by: User, reason: str) -> Patient:
+    """Take a patient out of the active lists. The record and its history stay."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the patient is archived.")})
+    if len(reason) > 200:
+        raise ValidationError({"reason": _("Keep the reason under 200 characters.")})
+    if patient.is_archived:
+        raise ArchivedPatient(_("This patient is already archived."))
+    patient.archived_at = timezone.now()
+    patient.archived_by = by
+    patient.archive_reason = reason
+    patient.updated_by = by
+    patient._history_user = by
+    patient.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at"])
+    record_event(
+        actor=by,
+        action=Action.ARCHIVE,
+        record=patient,
+        changed_fields=["archived_at", "archived_by", "archive_reason"],
+    )
+    return patient
+
+
+@transaction.atomic
+def restore_patient(*, patient: Patient, by: User) -> Patient:
+    """Bring an archived patient back to the active lists."""
+    if not patient.is_archived:
+        raise ArchivedPatient(_("This patient is not archived."))
+    patient.archived_at = None
+    patient.archived_by = None
+    patient.archive_reason = ""
+    patient.updated_by = by
+    patient._history_user = by
+    patient.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at"])
+    record_event(
+        actor=by,
+        action=Action.RESTORE,
+        record=patient,
+        changed_fields=["archived_at", "archived_by", "archive_reason"],
+    )
+    return patient
+
+
+def record_patient_viewed(*, patient: Patient, by: User) -> None:
+    """A read of the patient's record, for the audit trail."""
+    record_event(actor=by, action=Action.VIEW, record=patient)

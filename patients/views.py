@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
+from patients.models import Patient
+from patients.selectors import get_patient, list_patients
+from patients.services import (
+    ArchivedPatient,
+    PossibleDuplicate,
+    archive_patient,
+    record_patient_viewed,
+    register_patient,
+    restore_patient,
+    update_patient,
+)
+
+PAGE_SIZE = 25
+
+
+def _patient_or_404(request, public_id) -> Patient:
+    try:
+        return get_patient(viewer=request.user, public_id=public_id)
+    except Patient.DoesNotExist as missing:
+        raise Http404("No such patient.") from missing
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def patient_list(request):
+    form = PatientSearchForm(request.GET or None)
+    query, status = "", "active"
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        status = form.cleaned_data["status"] or "active"
+    patients = list_patients(viewer=request.user, query=query, status=status)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "patients/list.html",
+        {"form": form, "page": page, "query": query, "querystring": querystring.urlencode()},
+    )
+
+
+@permission_required("patients.add_patient", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def patient_register(request):
+    form = PatientForm(request.POST or None)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = register_patient(by=request.user, **form.cleaned_data)
+        except PossibleDuplicate as duplicate:
+            matches = duplicate.matches
+            form = PatientForm(request.POST, ask_duplicate_confirmation=True)
+            form.is_valid()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Registered {patient.display_name}, MRN {patient.mrn}.")
+            return redirect("patients:detail", public_id=patient.public_id)
+    return render(
+        request, "patients/form.html", {"form": form, "matches": matches, "title": "Register a patient"}
+    )
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def patient_detail(request, public_id):
+    patient = _patient_or_404(request, public_id)
+    record_patient_viewed(patient=patient, by=request.user)
+    return render(request, "patients/detail.html", {"patient": patient})
+
+
+@permission_required("patients.change_patient", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, public_id):
+    patient = _patient_or_404(request, public_id)
+    if patient.is_archived:
+        messages.error(request, "This patient is archived; restore the record before changing it.")
+        return redirect("patients:detail", public_id=patient.public_id)
+    # Unbound to the instance: the service, not the form, decides what is written.
+    form = PatientForm(request.POST or None, initial=model_to_dict(patient, PatientForm.Meta.fields))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in PatientForm.Meta.fields}
+        try:
+            update_patient(patient=patient, by=request.user, **changes)
+        except (ValidationError, ArchivedPatient) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("patients:detail", public_id=patient.public_id)
+    return render(
+        request,
+        "patients/form.html",
+        {"form": form, "patient": patient, "title": f"Edit {patient.display_name}"},
+    )
+
+
+@permission_required("patients.archive_patient", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def patient_archive(request, public_id):
+    patient = _patient_or_404(request, public_id)
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            archive_patient(patient=patient, by=request.user, reason=form.cleaned_data["reason"])
+        except ArchivedPatient as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "patients/archive.html", {"form": form, "patient": patient})
+        else:
+            messages.success(request, f"{patient.display_name} archived.")
+        return redirect("patients:detail", public_id=patient.public_id)
+    return render(request, "patients/archive.html", {"form": form, "patient": patient})
+
+
+@permission_required("patients.archive_patient", raise_exception=True)
+@require_http_methods(["POST"])
+def patient_restore(request, public_id):
+    patient = _patient_or_404(request, public_id)
+    try:
+        restore_patient(patient=patient, by=request.user)
+    except ArchivedPatient as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{patient.display_name} restored to the active register.")
+    return redirect("patients:detail", public_id=patient.public_id)
