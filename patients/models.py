@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -78,7 +79,11 @@ class Patient(models.Model):
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     state = USStateField(_("state"), blank=True)
-    postal_code = USZipCodeField(_("ZIP code"), blank=True)
+    postal_code = USZipCodeField(
+        _("ZIP code"),
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}(-\d{4})?$", _("Enter a ZIP code as 12345 or 12345-6789."))],
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=Language, default=Language.ENGLISH
     )

@@ -8,8 +8,13 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production serves collected, hashed files; tests read them from the apps.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

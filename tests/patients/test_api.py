@@ -1,0 +1,232 @@
+import pytest
+
+from audit.models import AuditEvent
+from patients.models import Patient
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "given_name": "Ada",
+    "family_name": "Ng",
+    "date_of_birth": "1960-01-02",
+    "sex": "female",
+    "phone": "+17165550199",
+    "referring_physician_npi": "1234567893",
+    "diagnosis_codes": ["M25.551", "z96641"],
+}
+
+
+def test_front_desk_token_can_register_and_fetch_a_patient(api_client, front_desk):
+    api = api_client(front_desk)
+
+    created = api.post("/api/v1/patients/", VALID, format="json")
+
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["mrn"] == Patient.objects.get().mrn
+    assert body["diagnosis_codes"] == ["M25.551", "Z96.641"]
+    assert body["diagnoses"][0] == {"code": "M25.551", "description": "Pain in right hip"}
+    assert body["registered_by"] == "desk"
+    assert "confirmed_not_duplicate" not in body
+    fetched = api.get(f"/api/v1/patients/{body['id']}/")
+    assert fetched.status_code == 200
+    assert fetched.json()["family_name"] == "Ng"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "12/31/1950"}, "date_of_birth"),
+        ({"diagnosis_codes": ["M54.5"]}, "diagnosis_codes"),
+        ({"diagnosis_codes": ["NOTACODE"]}, "diagnosis_codes"),
+        ({"diagnosis_codes": "M54.50"}, "diagnosis_codes"),
+        ({"referring_physician_npi": "1234567890"}, "referring_physician_npi"),
+        ({"given_name": "x" * 101}, "given_name"),
+        ({"given_name": ""}, "given_name"),
+        ({"given_name": ["Ada"]}, "given_name"),
+        ({"date_of_birth": 19600102}, "date_of_birth"),
+        ({"sex": "f"}, "sex"),
+        ({"phone": "call me"}, "phone"),
+        ({"needs_interpreter": "perhaps"}, "needs_interpreter"),
+        ({"favourite_colour": "blue"}, "favourite_colour"),
+        ({"mrn": "12345678"}, "mrn"),
+        ({"state": "XX"}, "state"),
+        ({"postal_code": "1420"}, "postal_code"),
+    ],
+)
+def test_bad_input_is_a_400_with_field_errors_and_nothing_saved(api_client, front_desk, change, field):
+    response = api_client(front_desk).post("/api/v1/patients/", {**VALID, **change}, format="json")
+
+    assert response.status_code == 400, response.content
+    assert response.json()[field]
+    assert Patient.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="create").exists()
+
+
+@pytest.mark.parametrize("missing", ["given_name", "family_name", "date_of_birth"])
+def test_missing_required_fields_are_named(api_client, front_desk, missing):
+    data = {key: value for key, value in VALID.items() if key != missing}
+    response = api_client(front_desk).post("/api/v1/patients/", data, format="json")
+    assert response.status_code == 400
+    assert response.json()[missing] == ["This field is required."]
+    assert Patient.objects.count() == 0
+
+
+def test_malformed_json_is_a_400(api_client, front_desk):
+    response = api_client(front_desk).post(
+        "/api/v1/patients/", '{"given_name": "Ada",', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+    assert Patient.objects.count() == 0
+
+
+def test_wrong_body_type_is_a_400(api_client, front_desk):
+    response = api_client(front_desk).post("/api/v1/patients/", ["Ada"], format="json")
+    assert response.status_code == 400
+    assert Patient.objects.count() == 0
+
+
+def test_possible_duplicate_is_a_409_until_confirmed(api_client, front_desk, patient):
+    api = api_client(front_desk)
+    data = {"given_name": "joan", "family_name": "KOWALSKI", "date_of_birth": "1951-04-12"}
+
+    refused = api.post("/api/v1/patients/", data, format="json")
+
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "possible_duplicate"
+    assert refused.json()["matches"] == [
+        {
+            "id": str(patient.public_id),
+            "mrn": patient.mrn,
+            "given_name": "Joan",
+            "family_name": "Kowalski",
+            "date_of_birth": "1951-04-12",
+        }
+    ]
+    assert Patient.objects.count() == 1
+
+    confirmed = api.post("/api/v1/patients/", {**data, "confirmed_not_duplicate": True}, format="json")
+    assert confirmed.status_code == 201
+    assert Patient.objects.count() == 2
+
+
+def test_partial_update_changes_only_what_is_sent(api_client, therapist, patient):
+    response = api_client(therapist).patch(
+        f"/api/v1/patients/{patient.public_id}/", {"city": "Buffalo", "state": "NY"}, format="json"
+    )
+    assert response.status_code == 200
+    patient.refresh_from_db()
+    assert (patient.city, patient.state, patient.given_name) == ("Buffalo", "NY", "Joan")
+    event = AuditEvent.objects.get(action="update")
+    assert (event.actor, event.channel, event.changed_fields) == (therapist, "api", ["city", "state"])
+
+
+def test_bad_partial_update_changes_nothing(api_client, therapist, patient):
+    response = api_client(therapist).patch(
+        f"/api/v1/patients/{patient.public_id}/",
+        {"city": "Buffalo", "date_of_birth": "2999-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "date_of_birth" in response.json()
+    patient.refresh_from_db()
+    assert patient.city == ""
+
+
+def test_put_and_delete_are_not_offered(api_client, clinic_admin, patient):
+    api = api_client(clinic_admin)
+    assert api.delete(f"/api/v1/patients/{patient.public_id}/").status_code == 405
+    assert api.put(f"/api/v1/patients/{patient.public_id}/", VALID, format="json").status_code == 405
+    assert Patient.objects.filter(pk=patient.pk).exists()
+
+
+def test_archive_and_restore(api_client, front_desk, patient):
+    api = api_client(front_desk)
+
+    archived = api.post(
+        f"/api/v1/patients/{patient.public_id}/archive/", {"reason": "moved away"}, format="json"
+    )
+    assert archived.status_code == 200
+    assert archived.json()["status"] == "archived"
+    assert archived.json()["archived_by"] == "desk"
+
+    again = api.post(f"/api/v1/patients/{patient.public_id}/archive/", {"reason": "again"}, format="json")
+    assert again.status_code == 409
+    edit = api.patch(f"/api/v1/patients/{patient.public_id}/", {"city": "Buffalo"}, format="json")
+    assert edit.status_code == 409
+    assert api.get("/api/v1/patients/").json()["count"] == 0
+    assert api.get("/api/v1/patients/?status=archived").json()["count"] == 1
+
+    restored = api.post(f"/api/v1/patients/{patient.public_id}/restore/")
+    assert restored.status_code == 200
+    assert restored.json()["status"] == "active"
+
+
+def test_archive_needs_a_reason(api_client, front_desk, patient):
+    response = api_client(front_desk).post(
+        f"/api/v1/patients/{patient.public_id}/archive/", {}, format="json"
+    )
+    assert response.status_code == 400
+    assert "reason" in response.json()
+    patient.refresh_from_db()
+    assert not patient.is_archived
+
+
+def test_search_and_filters(api_client, front_desk, patient):
+    PatientFactory(given_name="Robert", family_name="Nowak", date_of_birth="1948-09-30", sex="male")
+    api = api_client(front_desk)
+
+    def names(query):
+        return [row["family_name"] for row in api.get(f"/api/v1/patients/?{query}").json()["results"]]
+
+    assert names("q=owal") == ["Kowalski"]
+    assert names("q=1948-09-30") == ["Nowak"]
+    assert names("q=716-555-0142") == ["Kowalski"]
+    assert names(f"q={patient.mrn}") == ["Kowalski"]
+    assert names("sex=male") == ["Nowak"]
+    assert names("date_of_birth=1951-04-12") == ["Kowalski"]
+
+
+def test_page_size_is_capped(api_client, front_desk):
+    PatientFactory.create_batch(3)
+    response = api_client(front_desk).get("/api/v1/patients/?page_size=1000")
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+
+
+def test_unknown_patient_is_404(api_client, front_desk):
+    response = api_client(front_desk).get("/api/v1/patients/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+
+
+def test_retrieve_writes_one_view_event_through_the_api_channel(api_client, therapist, patient):
+    api_client(therapist).get(f"/api/v1/patients/{patient.public_id}/")
+
+    event = AuditEvent.objects.get(action="view")
+    assert (event.actor, event.channel, event.record_id) == (therapist, "api", patient.public_id)
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_list_query_count_is_the_same_for_1_and_50_patients(
+    api_client, front_desk, django_assert_num_queries
+):
+    api = api_client(front_desk)
+    PatientFactory()
+    # token lookup, groups+permissions (2), count, page, session-free: 5
+    with django_assert_num_queries(5):
+        one = api.get("/api/v1/patients/")
+    PatientFactory.create_batch(49)
+    with django_assert_num_queries(5):
+        fifty = api.get("/api/v1/patients/?page_size=50")
+    assert (one.json()["count"], len(fifty.json()["results"])) == (1, 50)
+
+
+def test_retrieve_query_count(api_client, front_desk, patient, django_assert_num_queries):
+    api = api_client(front_desk)
+    # token, permissions (2), patient with its users, audit insert (savepoint-free)
+    with django_assert_num_queries(5):
+        response = api.get(f"/api/v1/patients/{patient.public_id}/")
+    assert response.status_code == 200
