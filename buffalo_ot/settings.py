@@ -178,6 +178,7 @@ PHONENUMBER_DEFAULT_REGION = "US"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Buffalo Occupational Therapy")
+CLINIC_STATE = os.environ.get("CLINIC_STATE", "NY")  # pre-filled on new registrations
 
 # API tokens expire; integrations ask for a new one with their credentials.
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "10")))

@@ -3,6 +3,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -85,6 +86,7 @@ class PatientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["given_name"].widget.attrs["autofocus"] = True
+        self.fields["state"].initial = settings.CLINIC_STATE
         if ask_duplicate_confirmation:
             self.fields["confirmed_not_duplicate"].widget = forms.CheckboxInput()
         self.helper = FormHelper()
@@ -144,7 +146,12 @@ class PatientSearchForm(forms.Form):
         max_length=100,
         label="Search",
         widget=forms.TextInput(
-            attrs={"placeholder": "Name, MRN, date of birth or phone", "autofocus": True, "type": "search"}
+            attrs={
+                "placeholder": "Name, MRN, date of birth or phone",
+                "autofocus": True,
+                "type": "search",
+                "class": "form-control",
+            }
         ),
     )
     status = forms.ChoiceField(

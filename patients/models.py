@@ -1,10 +1,12 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.us.models import USStateField, USZipCodeField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -166,6 +168,15 @@ class Patient(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    def age_on(self, day: date) -> int:
+        """Age in whole years on the given day."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
 
     @property
     def display_name(self) -> str:

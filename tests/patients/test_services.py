@@ -180,3 +180,12 @@ def test_archived_patient_cannot_be_changed_until_restored(patient, front_desk):
     update_patient(patient=patient, by=front_desk, city="Buffalo")
     patient.refresh_from_db()
     assert (patient.is_archived, patient.city) == (False, "Buffalo")
+
+
+@pytest.mark.parametrize(
+    ("day", "age"),
+    [(datetime.date(2026, 4, 11), 74), (datetime.date(2026, 4, 12), 75), (datetime.date(2027, 1, 1), 75)],
+)
+def test_age_counts_whole_years_up_to_the_birthday(patient, day, age):
+    # born 1951-04-12
+    assert patient.age_on(day) == age
