@@ -179,6 +179,8 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Buffalo Occupational Therapy")
 CLINIC_STATE = os.environ.get("CLINIC_STATE", "NY")  # pre-filled on new registrations
+# A seven-digit phone typed in search is tried in these area codes.
+CLINIC_AREA_CODES = env_list("CLINIC_AREA_CODES", "716")
 
 # API tokens expire; integrations ask for a new one with their credentials.
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "10")))

@@ -3,8 +3,8 @@
 import re
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Q
-from stdnum import luhn
 
 from accounts.models import User
 from patients.choices import PatientStatus
@@ -24,14 +24,16 @@ def _parse_date(text: str) -> date | None:
 
 
 def _number_filter(digits: str) -> Q:
-    """An MRN (8 digits with a valid check digit, or a prefix) or a phone number."""
+    """An MRN (or its first digits) or a phone number: ten digits, eleven with the
+    leading 1, or seven for a local number in one of the clinic's area codes.
+    Every branch is an exact or prefix match, so it stays on an index."""
     condition = Q(mrn__startswith=digits) if len(digits) < 8 else Q(mrn=digits)
     if len(digits) == 10:
         condition |= Q(phone=f"+1{digits}")
     elif len(digits) == 11 and digits.startswith("1"):
         condition |= Q(phone=f"+{digits}")
-    elif len(digits) == 7 or (len(digits) == 8 and not luhn.is_valid(digits)):
-        condition |= Q(phone__endswith=digits[-7:])
+    elif len(digits) == 7:
+        condition |= Q(phone__in=[f"+1{area}{digits}" for area in settings.CLINIC_AREA_CODES])
     return condition
 
 

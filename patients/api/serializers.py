@@ -4,6 +4,17 @@ from rest_framework import serializers
 
 from buffalo_ot.api import StrictFieldsMixin
 from patients.models import Patient
+from patients.validators import normalize_icd10cm_code, validate_icd10cm_code
+
+
+class DiagnosisCodeField(serializers.CharField):
+    """One ICD-10-CM code: normalized ("m5450" -> "M54.50") and checked against the code set."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=10, validators=[validate_icd10cm_code], **kwargs)
+
+    def to_internal_value(self, data):
+        return normalize_icd10cm_code(super().to_internal_value(data))
 
 
 class DiagnosisSerializer(serializers.Serializer):
@@ -18,7 +29,7 @@ class PatientSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     phone = PhoneNumberField(required=False, allow_blank=True, help_text="E.164, e.g. +17165550142")
     emergency_contact_phone = PhoneNumberField(required=False, allow_blank=True)
     diagnosis_codes = serializers.ListField(
-        child=serializers.CharField(max_length=10),
+        child=DiagnosisCodeField(),
         required=False,
         max_length=12,
         help_text='Billable ICD-10-CM codes, primary first, e.g. ["M54.50"].',

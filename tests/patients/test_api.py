@@ -74,6 +74,23 @@ def test_missing_required_fields_are_named(api_client, front_desk, missing):
     assert Patient.objects.count() == 0
 
 
+def test_every_field_error_is_reported_in_one_answer(api_client, front_desk):
+    response = api_client(front_desk).post(
+        "/api/v1/patients/",
+        {
+            **VALID,
+            "date_of_birth": "2999-01-01",
+            "diagnosis_codes": ["M54.50", "M54.5"],
+            "referring_physician_npi": "1",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert set(errors) == {"date_of_birth", "diagnosis_codes", "referring_physician_npi"}
+    assert "not a billable code" in errors["diagnosis_codes"]["1"][0]
+
+
 def test_malformed_json_is_a_400(api_client, front_desk):
     response = api_client(front_desk).post(
         "/api/v1/patients/", '{"given_name": "Ada",', content_type="application/json"

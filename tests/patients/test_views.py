@@ -212,6 +212,7 @@ def test_search_by_name_fragment_mrn_birth_date_and_phone(page_client, front_des
     assert found(patient.mrn) == ["Kowalski, Joan"]
     assert found("09/30/1948") == ["Nowak, Robert"]
     assert found("(716) 555-0100") == ["Nowak, Robert"]
+    assert found("555-0100") == ["Nowak, Robert"]  # local number in the clinic's area code
     assert found("zzz") == []
 
 

@@ -1,0 +1,100 @@
+"""Real-browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+
+Playwright's own browser download is not used: Chromium comes from the system package
+(`apt-get install chromium`) at CHROMIUM below. If it is missing the tests fail; they never skip.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps as global_apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check
+# would then refuse the ORM calls the tests make (factories, assertions on saved rows).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 10_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so the page fixture can tell whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install it with `apt-get update && apt-get install -y chromium`.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations")
+
+
+@pytest.fixture
+def live_db(transactional_db):
+    """A flushed, committed database with what the data migrations put there.
+
+    live_server needs a transactional database, which Django empties after every test:
+    the roles, their permissions and the MRN sequence (all from data migrations) go
+    with it. Replaying the project's own data migrations, in dependency order (each is
+    idempotent), brings them back exactly as `migrate` makes them.
+    """
+    loader = MigrationLoader(connection)
+    ours = {key for key in loader.disk_migrations if key[0] in PROJECT_APPS}
+    ordered = []
+    for key in sorted(ours):
+        for step in loader.graph.forwards_plan(key):
+            if step in ours and step not in ordered:
+                ordered.append(step)
+    with connection.schema_editor() as schema_editor:
+        for key in ordered:
+            for operation in loader.disk_migrations[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(global_apps, schema_editor)
+
+
+@pytest.fixture
+def page(browser: Browser, request) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+        except Exception as error:  # a screenshot must never hide the real failure
+            print(f"Could not save a screenshot of the failed page: {error}")
+    context.close()
