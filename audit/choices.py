@@ -11,6 +11,8 @@ class Action(models.TextChoices):
     RESTORE = "restore", _("Restore")
     VIEW = "view", _("View")
     EXPORT = "export", _("Export")
+    SIGN = "sign", _("Sign")
+    ADDENDUM = "addendum", _("Addendum")
     LOGIN = "login", _("Log in")
     LOGOUT = "logout", _("Log out")
     LOGIN_FAILED = "login_failed", _("Failed log in")

@@ -7,10 +7,13 @@ from rest_framework.routers import SimpleRouter
 from accounts.api.views import TokenView
 from accounts.forms import LoginForm
 from buffalo_ot import views
+from occupations.api.views import CATALOGUE_VIEWSETS
 from patients.api.views import PatientViewSet
 
 router = SimpleRouter()
 router.register("patients", PatientViewSet, basename="patient")
+for kind, viewset in CATALOGUE_VIEWSETS.items():
+    router.register(f"catalogues/{kind}", viewset, basename=f"catalogue-{kind}")
 
 api_urls = [
     path("auth/token/", TokenView.as_view(), name="token"),

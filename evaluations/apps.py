@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
+    verbose_name = "Evaluations"

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class OccupationsConfig(AppConfig):
     name = "occupations"
+    verbose_name = "Catalogues"

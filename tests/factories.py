@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
@@ -62,3 +63,21 @@ class PatientFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, registered_by, **kwargs):
         return register_patient(by=registered_by, confirmed_not_duplicate=True, **kwargs)
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """A draft started through the service, as a therapist would."""
+
+    class Meta:
+        model = "evaluations.Evaluation"
+
+    patient = factory.SubFactory(PatientFactory)
+    therapist = factory.SubFactory(TherapistFactory)
+    kind = "initial"
+    date_of_service = factory.LazyFunction(timezone.localdate)
+
+    @classmethod
+    def _create(cls, model_class, *args, therapist, **kwargs):
+        from evaluations.services import start_evaluation
+
+        return start_evaluation(by=therapist, **kwargs)

@@ -1,0 +1,284 @@
+"""The sections of the comprehensive evaluation, described once.
+
+Pages (one editor per section), the API (one nested object per section) and the
+services (saving a section as a whole) all read this registry, so a field added
+here appears everywhere.
+
+A section has *fields* that live on one row (the evaluation itself or its
+occupational profile) and *row lists* (measurements and findings, each a model
+row). A row list may be *scoped* to part of a table: the ADL and IADL checklists
+share the ActivityRating table, split by activity category.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Model
+
+from evaluations import models as m
+from occupations.choices import ActivityCategory
+
+IADL_CATEGORIES = (ActivityCategory.IADL, ActivityCategory.HEALTH_MANAGEMENT)
+
+
+@dataclass(frozen=True, eq=False)  # identity: each section exists once
+class RowList:
+    key: str
+    model: type[Model]
+    fields: tuple[str, ...]
+    title: str
+    unique_by: tuple[str, ...] = ()
+    # Which catalogue entries a foreign key may point at, and which stored rows belong here.
+    catalogue_filter: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def related_name(self) -> str:
+        return self.model._meta.get_field("evaluation").remote_field.related_name
+
+    def belongs(self, row) -> bool:
+        for name, conditions in self.catalogue_filter.items():
+            target = getattr(row, name)
+            for lookup, wanted in conditions.items():
+                attribute = lookup.removesuffix("__in")
+                value = getattr(target, attribute)
+                if (value not in wanted) if lookup.endswith("__in") else (value != wanted):
+                    return False
+        return True
+
+    def scope(self) -> dict:
+        """Queryset filter selecting this list's stored rows."""
+        return {
+            f"{name}__{lookup}": wanted
+            for name, conditions in self.catalogue_filter.items()
+            for lookup, wanted in conditions.items()
+        }
+
+
+@dataclass(frozen=True, eq=False)  # identity: each section exists once
+class Section:
+    slug: str
+    number: str
+    title: str
+    description: str
+    evaluation_fields: tuple[str, ...] = ()
+    profile_fields: tuple[str, ...] = ()
+    rows: tuple[RowList, ...] = ()
+
+    @property
+    def api_key(self) -> str:
+        return self.slug.replace("-", "_")
+
+
+PROFILE = Section(
+    slug="profile",
+    number="1",
+    title="Personal history and occupational profile",
+    description="Who the person is, what they do, what makes them tick, and why they are seeking outpatient therapy.",
+    profile_fields=(
+        "reason_for_therapy",
+        "who_they_are",
+        "what_they_do",
+        "what_makes_them_tick",
+        "successful_occupations",
+        "barriers",
+        "occupational_history",
+        "interests_values",
+        "supporting_contexts",
+        "inhibiting_contexts",
+        "performance_patterns",
+        "priorities",
+        "medical_history",
+        "precautions",
+        "living_situation",
+        "prior_level_of_function",
+        "hand_dominance",
+    ),
+)
+
+PHYSICAL = Section(
+    slug="physical-function",
+    number="2",
+    title="Physical function, upper and lower body",
+    description="Strength, range of motion, flexibility and grip strength.",
+    evaluation_fields=("mmt_scale",),
+    rows=(
+        RowList(
+            "strength",
+            m.StrengthMeasurement,
+            ("muscle_group", "side", "grade", "notes"),
+            "Strength (manual muscle test)",
+        ),
+        RowList(
+            "range_of_motion",
+            m.RangeOfMotionMeasurement,
+            ("joint_motion", "side", "mode", "degrees", "is_painful", "notes"),
+            "Range of motion",
+        ),
+        RowList("flexibility", m.FlexibilityMeasurement, ("test", "side", "finding", "notes"), "Flexibility"),
+        RowList(
+            "grip",
+            m.GripMeasurement,
+            ("hand", "trial_1_kg", "trial_2_kg", "trial_3_kg", "notes"),
+            "Grip strength (dynamometer, kg)",
+            unique_by=("hand",),
+        ),
+    ),
+)
+
+NEUROMUSCULAR = Section(
+    slug="neuromuscular-function",
+    number="3",
+    title="Neuromuscular function",
+    description="Coordination, speed, agility and reaction time: brain-to-muscle communication.",
+    rows=(
+        RowList(
+            "tests", m.NeuromuscularMeasurement, ("test", "side", "value", "notes"), "Timed and counted tests"
+        ),
+    ),
+)
+
+COGNITION = Section(
+    slug="cognition",
+    number="4",
+    title="Cognitive and mind health",
+    description="Short-term memory, recall, information processing and perception of illness; optional screens.",
+    rows=(
+        RowList(
+            "findings", m.CognitiveFinding, ("domain", "rating", "notes"), "Areas", unique_by=("domain",)
+        ),
+        RowList(
+            "screens",
+            m.CognitiveScreen,
+            ("instrument", "total_score", "education_years", "notes"),
+            "Standardized screens",
+            unique_by=("instrument",),
+        ),
+    ),
+)
+
+OCCUPATIONAL_INVENTORY = Section(
+    slug="occupational-inventory",
+    number="5",
+    title="Occupational inventory",
+    description="Roles, the places the person needs to go, the IADLs independence requires, and other activities that matter.",
+    rows=(
+        RowList(
+            "roles", m.RoleEntry, ("role", "status", "importance", "notes"), "Roles", unique_by=("role",)
+        ),
+        RowList(
+            "mobility",
+            m.MobilityEntry,
+            ("destination", "frequency", "transport_mode", "ability", "barriers", "notes"),
+            "Mobility inventory",
+            unique_by=("destination",),
+        ),
+        RowList(
+            "iadl_inventory",
+            m.IadlInventoryEntry,
+            ("activity", "is_required", "done_by", "notes"),
+            "IADL inventory",
+            unique_by=("activity",),
+            catalogue_filter={"activity": {"category__in": IADL_CATEGORIES}},
+        ),
+        RowList("other_activities", m.ImportantActivity, ("name", "notes"), "Other important activities"),
+    ),
+)
+
+ADL_CHECKLIST = Section(
+    slug="adl-checklist",
+    number="6",
+    title="ADL checklist",
+    description="Independence in each activity of daily living.",
+    rows=(
+        RowList(
+            "ratings",
+            m.ActivityRating,
+            ("activity", "assist_level", "limited_by_pain", "limited_by_imbalance", "priority", "notes"),
+            "Activities of daily living",
+            unique_by=("activity",),
+            catalogue_filter={"activity": {"category": ActivityCategory.ADL}},
+        ),
+    ),
+)
+
+IADL_CHECKLIST = Section(
+    slug="iadl-checklist",
+    number="7",
+    title="IADL checklist",
+    description="Independence in instrumental activities and health management.",
+    rows=(
+        RowList(
+            "ratings",
+            m.ActivityRating,
+            ("activity", "assist_level", "limited_by_pain", "limited_by_imbalance", "priority", "notes"),
+            "Instrumental activities of daily living",
+            unique_by=("activity",),
+            catalogue_filter={"activity": {"category__in": IADL_CATEGORIES}},
+        ),
+    ),
+)
+
+MUSCLE_IMBALANCE = Section(
+    slug="muscle-imbalance",
+    number="8",
+    title="Muscle-imbalance screen",
+    description="Causes, pain points, signs and symptoms, and the occupations they affect.",
+    rows=(
+        RowList("causes", m.ImbalanceCauseFinding, ("cause", "notes"), "Causes", unique_by=("cause",)),
+        RowList(
+            "pain_points",
+            m.PainPoint,
+            ("region", "side", "intensity", "aggravating_factors", "notes"),
+            "Pain points",
+            unique_by=("region", "side"),
+        ),
+        RowList(
+            "signs_symptoms",
+            m.SignSymptomFinding,
+            ("sign", "notes"),
+            "Signs and symptoms",
+            unique_by=("sign",),
+        ),
+        RowList(
+            "affected_occupations",
+            m.AffectedOccupationFinding,
+            ("occupation", "notes"),
+            "Affected occupations",
+            unique_by=("occupation",),
+        ),
+    ),
+)
+
+ASSESSMENT_AND_PLAN = Section(
+    slug="assessment-and-plan",
+    number="9",
+    title="Assessment, goals and plan of care",
+    description="The clinical impression, measurable dated goals, and frequency, duration and interventions.",
+    evaluation_fields=("assessment_summary", "sessions_per_week", "duration_weeks", "home_program"),
+    rows=(
+        RowList("goals", m.Goal, ("term", "description", "target_on", "activity", "notes"), "Goals"),
+        RowList(
+            "interventions",
+            m.PlannedIntervention,
+            ("intervention", "notes"),
+            "Interventions",
+            unique_by=("intervention",),
+        ),
+    ),
+)
+
+SECTIONS: tuple[Section, ...] = (
+    PROFILE,
+    PHYSICAL,
+    NEUROMUSCULAR,
+    COGNITION,
+    OCCUPATIONAL_INVENTORY,
+    ADL_CHECKLIST,
+    IADL_CHECKLIST,
+    MUSCLE_IMBALANCE,
+    ASSESSMENT_AND_PLAN,
+)
+SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
+SECTIONS_BY_KEY = {section.api_key: section for section in SECTIONS}
+
+# One prefetch per row table; checklists that share a table share the prefetch.
+ROW_RELATED_NAMES = tuple(dict.fromkeys(rows.related_name for section in SECTIONS for rows in section.rows))

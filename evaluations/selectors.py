@@ -1,0 +1,127 @@
+"""Reads for evaluations: who may see what, and a section's current content."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import ForeignKey, Prefetch, QuerySet
+
+from accounts.models import User
+from evaluations.choices import GoalTerm
+from evaluations.models import Addendum, Evaluation
+from evaluations.sections import PHYSICAL, ROW_RELATED_NAMES, SECTIONS, Section
+
+CONTENT_PERMISSION = "patients.view_clinical"
+
+
+def _row_prefetches() -> list[Prefetch]:
+    prefetches = []
+    for related_name in ROW_RELATED_NAMES:
+        model = Evaluation._meta.get_field(related_name).related_model
+        foreign_keys = [
+            f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name != "evaluation"
+        ]
+        prefetches.append(Prefetch(related_name, queryset=model.objects.select_related(*foreign_keys)))
+    return prefetches
+
+
+def list_evaluations(*, viewer: User) -> QuerySet[Evaluation]:
+    """Evaluations whose existence the viewer may see: date, kind, status, therapist.
+
+    Every role with `evaluations.view_evaluation` sees the list; the content is a
+    separate permission (see get_evaluation)."""
+    if not viewer.has_perm("evaluations.view_evaluation"):
+        return Evaluation.objects.none()
+    return Evaluation.objects.select_related(
+        "patient", "therapist", "signed_by", "previous_evaluation"
+    ).defer("assessment_summary", "home_program")
+
+
+def can_read_content(viewer: User) -> bool:
+    return viewer.has_perm("evaluations.view_evaluation") and viewer.has_perm(CONTENT_PERMISSION)
+
+
+def get_evaluation(*, viewer: User, public_id) -> Evaluation:
+    """The whole evaluation with every section loaded in a fixed number of queries.
+
+    Raises Evaluation.DoesNotExist for an unknown id and PermissionDenied when the
+    viewer may know the evaluation exists but not read its content (front desk)."""
+    if not viewer.has_perm("evaluations.view_evaluation"):
+        raise Evaluation.DoesNotExist
+    if not can_read_content(viewer):
+        if not Evaluation.objects.filter(public_id=public_id).exists():
+            raise Evaluation.DoesNotExist
+        raise PermissionDenied("Your role may see that this evaluation exists, not its content.")
+    return (
+        Evaluation.objects.select_related(
+            "patient", "therapist", "signed_by", "previous_evaluation", "profile"
+        )
+        .prefetch_related(
+            *_row_prefetches(), Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
+        )
+        .get(public_id=public_id)
+    )
+
+
+def section_content(evaluation: Evaluation, section: Section) -> dict:
+    """A section's fields and rows, from the prefetched evaluation (no queries)."""
+    content = {name: getattr(evaluation, name) for name in section.evaluation_fields}
+    content.update({name: getattr(evaluation.profile, name) for name in section.profile_fields})
+    for rows in section.rows:
+        content[rows.key] = [row for row in getattr(evaluation, rows.related_name).all() if rows.belongs(row)]
+    return content
+
+
+def evaluation_content(evaluation: Evaluation) -> dict[str, dict]:
+    return {section.api_key: section_content(evaluation, section) for section in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Something a signed evaluation must contain."""
+
+    label: str
+    section: Section
+    is_met: bool
+
+
+def signing_requirements(evaluation: Evaluation) -> list[Requirement]:
+    """What must be recorded before signing: the occupational profile's reason for therapy,
+    at least one physical-function measurement, ADL ratings, an assessment, a long-term
+    goal, and a plan of care with frequency, duration and interventions (the Medicare plan
+    of care minimum, Benefit Policy Manual ch. 15 §220)."""
+    from evaluations.sections import ADL_CHECKLIST, ASSESSMENT_AND_PLAN, PROFILE
+
+    physical = section_content(evaluation, PHYSICAL)
+    plan = section_content(evaluation, ASSESSMENT_AND_PLAN)
+    return [
+        Requirement(
+            "Why the person is seeking therapy", PROFILE, bool(evaluation.profile.reason_for_therapy.strip())
+        ),
+        Requirement(
+            "At least one strength, range-of-motion, flexibility or grip measurement",
+            PHYSICAL,
+            any(physical[rows.key] for rows in PHYSICAL.rows),
+        ),
+        Requirement(
+            "At least one ADL rated",
+            ADL_CHECKLIST,
+            bool(section_content(evaluation, ADL_CHECKLIST)["ratings"]),
+        ),
+        Requirement("Assessment summary", ASSESSMENT_AND_PLAN, bool(evaluation.assessment_summary.strip())),
+        Requirement(
+            "At least one long-term goal",
+            ASSESSMENT_AND_PLAN,
+            any(goal.term == GoalTerm.LONG for goal in plan["goals"]),
+        ),
+        Requirement(
+            "Frequency (sessions per week) and duration (weeks)",
+            ASSESSMENT_AND_PLAN,
+            bool(evaluation.sessions_per_week and evaluation.duration_weeks),
+        ),
+        Requirement("At least one intervention", ASSESSMENT_AND_PLAN, bool(plan["interventions"])),
+    ]
+
+
+def list_signable_baselines(*, viewer: User, patient) -> QuerySet[Evaluation]:
+    """Signed evaluations of the patient a re-evaluation or discharge can compare with."""
+    return list_evaluations(viewer=viewer).filter(patient=patient).signed()

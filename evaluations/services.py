@@ -1,0 +1,327 @@
+"""Writes for evaluations: start, save a section, sign, add an addendum.
+
+Rules that concern one evaluation live here: only its therapist edits a draft,
+nothing signed changes, signing needs the therapist's password and a complete
+record. Each write is one transaction with its audit event.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.choices import Action
+from audit.services import record_event
+from buffalo_ot.exceptions import Conflict
+from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale
+from evaluations.models import Addendum, Evaluation, Goal, OccupationalProfile, StrengthMeasurement
+from evaluations.sections import PROFILE, SECTIONS, RowList, Section
+from evaluations.selectors import get_evaluation, section_content, signing_requirements
+from patients.models import Patient
+
+
+class EvaluationSigned(Conflict):
+    """A signed evaluation never changes; corrections are addenda."""
+
+    code = "signed"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message or _("This evaluation is signed and cannot change. Add an addendum instead.")
+        )
+
+
+class EvaluationNotSigned(Conflict):
+    code = "not_signed"
+
+
+class PatientArchived(Conflict):
+    code = "archived"
+
+
+@transaction.atomic
+def start_evaluation(
+    *,
+    by: User,
+    patient: Patient,
+    kind: str = EvaluationKind.INITIAL,
+    date_of_service: date,
+    previous_evaluation: Evaluation | None = None,
+) -> Evaluation:
+    """Open a draft evaluation for the patient, with the therapist as its author.
+
+    A re-evaluation starts from the previous evaluation's occupational profile,
+    which the therapist then updates."""
+    if not by.has_perm("evaluations.add_evaluation"):
+        raise PermissionDenied(_("Only therapists start evaluations."))
+    if patient.is_archived:
+        raise PatientArchived(_("This patient is archived; restore the record before evaluating."))
+    if previous_evaluation is not None:  # judge the stored state, not the caller's copy
+        previous_evaluation = Evaluation.objects.select_related("profile").get(pk=previous_evaluation.pk)
+    errors = {}
+    if date_of_service > timezone.localdate():
+        errors["date_of_service"] = _("The date of service cannot be in the future.")
+    elif date_of_service < patient.date_of_birth:
+        errors["date_of_service"] = _("The date of service is before the patient was born.")
+    if kind == EvaluationKind.RE_EVALUATION and previous_evaluation is None:
+        errors["previous_evaluation"] = _(
+            "A re-evaluation is compared with an earlier signed evaluation: choose it."
+        )
+    if previous_evaluation is not None:
+        if previous_evaluation.patient_id != patient.pk:
+            errors["previous_evaluation"] = _("The previous evaluation belongs to another patient.")
+        elif not previous_evaluation.is_signed:
+            errors["previous_evaluation"] = _("Only a signed evaluation can be the baseline.")
+        elif previous_evaluation.date_of_service > date_of_service:
+            errors["previous_evaluation"] = _("The previous evaluation is dated after this one.")
+    if errors:
+        raise ValidationError(errors)
+    evaluation = Evaluation(
+        patient=patient,
+        therapist=by,
+        kind=kind,
+        date_of_service=date_of_service,
+        previous_evaluation=previous_evaluation,
+    )
+    evaluation.full_clean()
+    evaluation._history_user = by
+    evaluation.save()
+    profile = OccupationalProfile(evaluation=evaluation)
+    if previous_evaluation is not None:
+        for name in PROFILE.profile_fields:
+            setattr(profile, name, getattr(previous_evaluation.profile, name))
+    profile._history_user = by
+    profile.save()
+    record_event(actor=by, action=Action.CREATE, record=evaluation, patient_public_id=patient.public_id)
+    return evaluation
+
+
+def _lock_for_editing(evaluation: Evaluation, by: User) -> Evaluation:
+    """Reload the evaluation under a row lock, so a save and a signature cannot interleave."""
+    locked = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("patient", "profile")
+        .get(pk=evaluation.pk)
+    )
+    if locked.is_signed:
+        raise EvaluationSigned()
+    if locked.therapist_id != by.pk or not by.has_perm("evaluations.change_evaluation"):
+        raise PermissionDenied(_("Only the evaluation's own therapist may edit this draft."))
+    return locked
+
+
+def _row_rules(row, evaluation: Evaluation) -> dict[str, str]:
+    """Rules that need the evaluation, not only the row."""
+    if (
+        isinstance(row, StrengthMeasurement)
+        and evaluation.mmt_scale == MmtScale.MRC
+        and row.grade not in MRC_WHOLE_GRADES
+    ):
+        return {
+            "grade": _("The MRC scale has whole grades only (0–5); %(grade)s is not one.")
+            % {"grade": row.grade}
+        }
+    if isinstance(row, Goal) and row.target_on is not None and row.target_on <= evaluation.date_of_service:
+        return {
+            "target_on": _("The target date must be after the date of service (%(date)s).")
+            % {"date": evaluation.date_of_service}
+        }
+    return {}
+
+
+def _build_rows(
+    evaluation: Evaluation, spec: RowList, items: list[dict], existing: list, errors: dict
+) -> list:
+    rows, seen = [], {}
+    catalogue_fields = [name for name in spec.fields if spec.model._meta.get_field(name).is_relation]
+    # A retired catalogue entry may stay on a draft that already had it, but not be newly chosen.
+    already_chosen = {(name, getattr(row, f"{name}_id")) for row in existing for name in catalogue_fields}
+    for index, item in enumerate(items):
+        unknown = set(item) - set(spec.fields)
+        if unknown:
+            raise TypeError(f"{spec.key}: unexpected {sorted(unknown)}")
+        row = spec.model(evaluation=evaluation, **item)
+        row_errors: dict[str, list[str]] = {}
+        try:
+            row.full_clean(exclude=["evaluation"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            row_errors.update(error.message_dict)
+        for name, message in _row_rules(row, evaluation).items():
+            row_errors.setdefault(name, []).append(message)
+        for name in catalogue_fields:
+            target = getattr(row, name, None)
+            if target is None:
+                continue
+            if not target.is_active and (name, target.pk) not in already_chosen:
+                row_errors.setdefault(name, []).append(
+                    _("%(label)s is retired and cannot be chosen.") % {"label": target}
+                )
+        if spec.catalogue_filter and not row_errors and not spec.belongs(row):
+            name = next(iter(spec.catalogue_filter))
+            row_errors.setdefault(name, []).append(
+                _("%(label)s does not belong in this list.") % {"label": getattr(row, name)}
+            )
+        if spec.unique_by and not row_errors:
+            identity = tuple(getattr(row, f"{f}_id", None) or getattr(row, f) for f in spec.unique_by)
+            if identity in seen:
+                row_errors.setdefault(spec.unique_by[0], []).append(
+                    _("This is the same as entry %(number)s; record it once.")
+                    % {"number": seen[identity] + 1}
+                )
+            seen.setdefault(identity, index)
+        for name, messages in row_errors.items():
+            errors[f"{spec.key}.{index}.{name}"] = messages
+        rows.append(row)
+    return rows
+
+
+def _normalized(rows: list, spec: RowList) -> list[tuple]:
+    normalized = []
+    for row in rows:
+        values = []
+        for name in spec.fields:
+            field = spec.model._meta.get_field(name)
+            values.append(field.to_python(getattr(row, field.attname)))
+        normalized.append(tuple(values))
+    return normalized
+
+
+def _save_one_section(
+    evaluation: Evaluation, section: Section, content: dict[str, Any], by: User
+) -> list[str]:
+    """Apply one section's content to a locked draft. Returns the changed field and list names."""
+    allowed = {*section.evaluation_fields, *section.profile_fields, *(rows.key for rows in section.rows)}
+    unknown = set(content) - allowed
+    if unknown:
+        raise TypeError(f"{section.slug}: unexpected {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    changed = []
+
+    for target, names in (
+        (evaluation, section.evaluation_fields),
+        (evaluation.profile, section.profile_fields),
+    ):
+        touched = [name for name in names if name in content and getattr(target, name) != content[name]]
+        for name in touched:
+            setattr(target, name, content[name])
+        if touched:
+            try:
+                target.clean_fields(exclude=[f.name for f in target._meta.fields if f.name not in touched])
+            except ValidationError as error:
+                errors.update(error.message_dict)
+            changed.extend(touched)
+
+    current = section_content(evaluation, section)
+    replacements = []
+    for spec in section.rows:
+        if spec.key not in content:
+            continue
+        existing = current[spec.key]
+        rows = _build_rows(evaluation, spec, list(content[spec.key]), existing, errors)
+        if _normalized(rows, spec) != _normalized(existing, spec):
+            replacements.append((existing, rows))
+            changed.append(spec.key)
+    if errors:
+        raise ValidationError(errors)
+
+    if any(name in section.evaluation_fields for name in changed):
+        evaluation._history_user = by
+        evaluation.save(update_fields=[*[n for n in changed if n in section.evaluation_fields], "updated_at"])
+    if any(name in section.profile_fields for name in changed):
+        evaluation.profile._history_user = by
+        evaluation.profile.save(update_fields=[n for n in changed if n in section.profile_fields])
+    for old_rows, new_rows in replacements:
+        for row in old_rows:
+            row._history_user = by
+            row.delete()
+        for row in new_rows:
+            row._history_user = by
+            row.save()
+    return [f"{section.api_key}.{name}" for name in changed]
+
+
+@transaction.atomic
+def save_sections(*, evaluation: Evaluation, by: User, contents: dict[Section, dict[str, Any]]) -> Evaluation:
+    """Save one or more sections of a draft, all or nothing.
+
+    `contents` maps a section to its fields and row lists; a row list given replaces
+    the stored one (rows are dicts of the list's fields, catalogue entries as model
+    instances). Lists and fields left out stay as they are. Raises ValidationError
+    with keys like "range_of_motion.2.degrees", EvaluationSigned, or PermissionDenied.
+    """
+    locked = _lock_for_editing(evaluation, by)
+    loaded = get_evaluation(viewer=by, public_id=locked.public_id)  # with every section prefetched
+    changed = []
+    errors = {}
+    for section in SECTIONS:
+        if section not in contents:
+            continue
+        try:
+            changed += _save_one_section(loaded, section, contents[section], by)
+        except ValidationError as error:
+            errors.update(
+                {f"{section.api_key}.{key}": messages for key, messages in error.message_dict.items()}
+            )
+    if errors:
+        raise ValidationError(errors)
+    if changed:
+        Evaluation.objects.filter(pk=loaded.pk).update(updated_at=timezone.now())
+        record_event(actor=by, action=Action.UPDATE, record=loaded, changed_fields=changed)
+    return loaded
+
+
+class Incomplete(ValidationError):
+    """Signing refused: required content is missing."""
+
+
+@transaction.atomic
+def sign_evaluation(*, evaluation: Evaluation, by: User, password: str) -> Evaluation:
+    """The therapist confirms with their password; the record is checked and sealed."""
+    if not by.has_perm("evaluations.sign_evaluation"):
+        raise PermissionDenied(_("Your role cannot sign evaluations."))
+    locked = _lock_for_editing(evaluation, by)
+    if not by.check_password(password or ""):
+        raise ValidationError({"password": _("That is not your password.")})
+    loaded = get_evaluation(viewer=by, public_id=locked.public_id)
+    missing = [requirement.label for requirement in signing_requirements(loaded) if not requirement.is_met]
+    if missing:
+        raise Incomplete(
+            {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}
+        )
+    loaded.status = EvaluationStatus.SIGNED
+    loaded.signed_by = by
+    loaded.signed_at = timezone.now()
+    loaded._history_user = by
+    loaded.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    record_event(
+        actor=by, action=Action.SIGN, record=loaded, changed_fields=["status", "signed_by", "signed_at"]
+    )
+    return loaded
+
+
+@transaction.atomic
+def add_addendum(*, evaluation: Evaluation, by: User, text: str) -> Addendum:
+    """Append a correction or late entry to a signed evaluation. The signed content stays as it was."""
+    if not by.has_perm("evaluations.add_addendum"):
+        raise PermissionDenied(_("Your role cannot add addenda."))
+    evaluation = (
+        Evaluation.objects.select_for_update(of=("self",)).select_related("patient").get(pk=evaluation.pk)
+    )
+    if not evaluation.is_signed:
+        raise EvaluationNotSigned(_("Addenda are for signed evaluations; edit the draft instead."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the addendum.")})
+    addendum = Addendum(evaluation=evaluation, author=by, text=text)
+    addendum.full_clean()
+    addendum.save()
+    record_event(actor=by, action=Action.ADDENDUM, record=evaluation, changed_fields=["addenda"])
+    return addendum
+
+
+def record_evaluation_viewed(*, evaluation: Evaluation, by: User) -> None:
+    record_event(actor=by, action=Action.VIEW, record=evaluation)
