@@ -21,6 +21,16 @@ class UserAdmin(DjangoUserAdmin):
             return super().get_readonly_fields(request, obj)
         return ["is_superuser", "user_permissions", "last_login", "date_joined"]
 
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        # Nobody but a superuser changes a superuser (name, password, status).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # Users are deactivated, never deleted: the audit trail points at them.
         return False

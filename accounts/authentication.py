@@ -16,4 +16,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive."))
+        changed = token.user.password_changed_at
+        if changed is not None and token.created_at < changed:
+            raise exceptions.AuthenticationFailed(_("The password changed after this token was issued."))
         return token.user, token

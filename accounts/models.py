@@ -21,8 +21,20 @@ class User(AbstractUser):
         help_text=_("Shown after the name on signed records, e.g. “MS, OTR/L”."),
     )
 
+    password_changed_at = models.DateTimeField(
+        _("password changed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("API tokens issued before this moment no longer work."),
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     def __str__(self) -> str:
         return self.display_name

@@ -10,6 +10,7 @@ class Action(models.TextChoices):
     ARCHIVE = "archive", _("Archive")
     RESTORE = "restore", _("Restore")
     VIEW = "view", _("View")
+    SEARCH = "search", _("Search")
     EXPORT = "export", _("Export")
     SIGN = "sign", _("Sign")
     ADDENDUM = "addendum", _("Addendum")

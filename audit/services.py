@@ -16,6 +16,7 @@ def record_event(
     patient_public_id=None,
     changed_fields: Iterable[str] = (),
     actor_username: str = "",
+    record_label: str = "",
 ) -> AuditEvent:
     access = current_access()
     if record is not None and patient_public_id is None:
@@ -28,7 +29,7 @@ def record_event(
         ip_address=access.ip_address,
         record_type=record._meta.label_lower if record is not None else "",
         record_id=getattr(record, "public_id", None),
-        record_label=str(record)[:200] if record is not None else "",
+        record_label=(str(record) if record is not None else record_label)[:200],
         patient_public_id=patient_public_id,
         changed_fields=sorted(changed_fields),
     )

@@ -1,6 +1,7 @@
 """API wiring shared by every app: permissions, pagination, errors, strict input."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from rest_framework import exceptions, pagination, permissions, serializers, status
 from rest_framework.response import Response
@@ -50,6 +51,33 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class StrictCharField(serializers.CharField):
+    """A string field that refuses numbers and booleans instead of turning them into text."""
+
+    default_error_messages = {"not_a_string": "Expected text, got {type}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string", type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictEmailField(serializers.EmailField, StrictCharField):
+    pass
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """Model serializer whose text fields accept only JSON strings."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictCharField,
+        models.EmailField: StrictEmailField,
+    }
 
 
 class StrictFieldsMixin:

@@ -177,6 +177,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "US"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 
+# History is for reading: reverting would bypass the services (and their audit events).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Buffalo Occupational Therapy")
 CLINIC_STATE = os.environ.get("CLINIC_STATE", "NY")  # pre-filled on new registrations
 # A seven-digit phone typed in search is tried in these area codes.

@@ -4,12 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from patients.forms import FORM_FIELDS, DiagnosisCodesField
 from patients.models import Patient
-from patients.services import (
-    find_possible_duplicates,
-    record_patient_viewed,
-    register_patient,
-    update_patient,
-)
+from patients.selectors import MAX_SEARCH_LENGTH, find_possible_duplicates
+from patients.services import record_patient_viewed, register_patient, update_patient
 
 
 class PatientAdminForm(forms.ModelForm):
@@ -82,6 +78,23 @@ class PatientAdmin(SimpleHistoryAdmin):
             if patient is not None:
                 record_patient_viewed(patient=patient, by=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        patient = self.get_object(request, object_id)
+        if patient is not None:
+            record_patient_viewed(patient=patient, by=request.user)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        patient = self.get_object(request, object_id)
+        if patient is not None:
+            record_patient_viewed(patient=patient, by=request.user)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(
+            request, queryset, " ".join(search_term[:MAX_SEARCH_LENGTH].split()[:6])
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

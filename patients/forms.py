@@ -82,8 +82,14 @@ class PatientForm(forms.ModelForm):
             "emergency_contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
-    def __init__(self, *args, ask_duplicate_confirmation: bool = False, **kwargs):
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args, ask_duplicate_confirmation: bool = False, track_version: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if not track_version:
+            del self.fields["loaded_version"]
         self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["given_name"].widget.attrs["autofocus"] = True
         self.fields["state"].initial = settings.CLINIC_STATE
@@ -122,6 +128,7 @@ class PatientForm(forms.ModelForm):
                 Row(Column("insurance_payer"), Column("insurance_member_id")),
             ),
             "confirmed_not_duplicate",
+            *(["loaded_version"] if track_version else []),
             HTML("<hr>"),
         )
         self.helper.add_input(Submit("save", "Save patient"))

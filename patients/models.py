@@ -132,7 +132,7 @@ class Patient(models.Model):
     objects = PatientQuerySet.as_manager()
 
     class Meta:
-        ordering = ["family_name", "given_name", "date_of_birth"]
+        ordering = ["family_name", "given_name", "date_of_birth", "mrn"]  # mrn: a stable page order
         permissions = [
             ("archive_patient", "Can archive and restore a patient"),
             ("view_clinical", "Can read clinical content of a patient's record"),

@@ -14,12 +14,20 @@ DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
 PHONE_CHARACTERS = re.compile(r"^[\d\s()+.\-]+$")
 
 
+MAX_SEARCH_TERMS = 6
+MAX_SEARCH_LENGTH = 100
+
+
 def _parse_date(text: str) -> date | None:
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            parsed = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        # A two-digit year is a birth year: "03/02/50" is 1950, never 2050.
+        if fmt.endswith("%y") and parsed > date.today():
+            parsed = parsed.replace(year=parsed.year - 100)
+        return parsed
     return None
 
 
@@ -43,7 +51,7 @@ def search_filter(query: str) -> Q:
     "smi jo" finds Joan Smith; "03/02/1950" or "1950-03-02" a birth date;
     "716-555-0142" a phone; "10000013" an MRN. Terms combine: "smith 1950-03-02".
     """
-    query = (query or "").strip()
+    query = (query or "").strip()[:MAX_SEARCH_LENGTH]
     if not query:
         return Q()
     if PHONE_CHARACTERS.match(query) and _parse_date(query) is None:
@@ -51,7 +59,7 @@ def search_filter(query: str) -> Q:
         if digits:
             return _number_filter(digits)
     condition = Q()
-    for term in query.split():
+    for term in query.split()[:MAX_SEARCH_TERMS]:
         birth_date = _parse_date(term)
         if birth_date is not None:
             condition &= Q(date_of_birth=birth_date)
@@ -72,11 +80,42 @@ def list_patients(*, viewer: User, query: str = "", status: str = PatientStatus.
     if not viewer.has_perm("patients.view_patient"):
         return Patient.objects.none()
     patients = Patient.objects.select_related("registered_by", "updated_by", "archived_by")
-    if status == PatientStatus.ACTIVE:
+    if status == PatientStatus.ACTIVE or not status:
         patients = patients.active()
     elif status == PatientStatus.ARCHIVED:
         patients = patients.archived()
     return patients.filter(search_filter(query))
+
+
+def find_possible_duplicates(
+    *, given_name: str, family_name: str, date_of_birth: date | None, phone=None, exclude_pk=None
+) -> list[Patient]:
+    """Patients who may be the same person: same name (any letter case, accents kept)
+    and birth date, or the same phone. Archived patients count too, so a returning
+    patient is restored rather than registered twice.
+
+    Names are compared in Python with casefold(): SQLite's LOWER() folds ASCII only."""
+    candidates = Q()
+    if given_name and family_name and date_of_birth:
+        candidates |= Q(date_of_birth=date_of_birth)
+    if phone:
+        candidates |= Q(phone=phone)
+    if not candidates:
+        return []
+    same_name = (given_name.strip().casefold(), family_name.strip().casefold())
+    matches = []
+    for patient in (
+        Patient.objects.filter(candidates)
+        .exclude(pk=exclude_pk)
+        .order_by("family_name", "given_name", "mrn")[:200]
+    ):
+        by_name = (
+            patient.date_of_birth == date_of_birth
+            and (patient.given_name.casefold(), patient.family_name.casefold()) == same_name
+        )
+        if by_name or (phone and patient.phone == phone):
+            matches.append(patient)
+    return matches[:10]
 
 
 def get_patient(*, viewer: User, public_id) -> Patient:

@@ -1,12 +1,10 @@
 """Writes for patients: register, correct, archive, restore, and record who looked."""
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
@@ -16,6 +14,7 @@ from audit.choices import Action
 from audit.services import record_event
 from buffalo_ot.exceptions import Conflict
 from patients.models import DEMOGRAPHIC_FIELDS, MedicalRecordNumberSequence, Patient
+from patients.selectors import find_possible_duplicates
 from patients.validators import normalize_icd10cm_code
 
 
@@ -42,6 +41,7 @@ class PossibleDuplicate(Conflict):
                     "given_name": match.given_name,
                     "family_name": match.family_name,
                     "date_of_birth": match.date_of_birth.isoformat(),
+                    "status": "archived" if match.is_archived else "active",
                 }
                 for match in self.matches
             ]
@@ -52,29 +52,6 @@ class ArchivedPatient(Conflict):
     """The change is refused because of the patient's archive state."""
 
     code = "archived"
-
-
-def find_possible_duplicates(
-    *, given_name: str, family_name: str, date_of_birth: date | None, phone: Any = None
-) -> list[Patient]:
-    """Active patients who may be the same person: same name and birth date, or same phone."""
-    same_person = Q()
-    if given_name and family_name and date_of_birth:
-        same_person |= Q(
-            given_lower=given_name.strip().lower(),
-            family_lower=family_name.strip().lower(),
-            date_of_birth=date_of_birth,
-        )
-    if phone:
-        same_person |= Q(phone=phone)
-    if not same_person:
-        return []
-    return list(
-        Patient.objects.active()
-        .alias(given_lower=Lower("given_name"), family_lower=Lower("family_name"))
-        .filter(same_person)
-        .order_by("family_name", "given_name")[:10]
-    )
 
 
 def _next_mrn() -> str:
@@ -138,6 +115,7 @@ def register_patient(*, by: User, confirmed_not_duplicate: bool = False, **detai
 @transaction.atomic
 def update_patient(*, patient: Patient, by: User, **changes: Any) -> Patient:
     """Correct a patient's demographics. Only the fields that really change are written and audited."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if patient.is_archived:
         raise ArchivedPatient(_("This patient is archived; restore the record before changing it."))
     changes = _clean_details(changes)
@@ -162,6 +140,7 @@ def archive_patient(*, patient: Patient, by: User, reason: str) -> Patient:
         raise ValidationError({"reason": _("Say why the patient is archived.")})
     if len(reason) > 200:
         raise ValidationError({"reason": _("Keep the reason under 200 characters.")})
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if patient.is_archived:
         raise ArchivedPatient(_("This patient is already archived."))
     patient.archived_at = timezone.now()
@@ -182,6 +161,7 @@ def archive_patient(*, patient: Patient, by: User, reason: str) -> Patient:
 @transaction.atomic
 def restore_patient(*, patient: Patient, by: User) -> Patient:
     """Bring an archived patient back to the active lists."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if not patient.is_archived:
         raise ArchivedPatient(_("This patient is not archived."))
     patient.archived_at = None
@@ -202,3 +182,12 @@ def restore_patient(*, patient: Patient, by: User) -> Patient:
 def record_patient_viewed(*, patient: Patient, by: User) -> None:
     """A read of the patient's record, for the audit trail."""
     record_event(actor=by, action=Action.VIEW, record=patient)
+
+
+def record_patient_search(*, by: User, query: str, status: str, result_count: int) -> None:
+    """A search of the register: who looked for whom, and how many rows they were shown."""
+    record_event(
+        actor=by,
+        action=Action.SEARCH,
+        record_label=f"patients: {query!r} ({status or 'active'}), {result_count} found"[:200],
+    )

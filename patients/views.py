@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
@@ -14,6 +15,7 @@ from patients.services import (
     ArchivedPatient,
     PossibleDuplicate,
     archive_patient,
+    record_patient_search,
     record_patient_viewed,
     register_patient,
     restore_patient,
@@ -37,8 +39,13 @@ def patient_list(request):
     if form.is_valid():
         query = form.cleaned_data["q"]
         status = form.cleaned_data["status"] or "active"
-    patients = list_patients(viewer=request.user, query=query, status=status)
+    if form.is_bound and not form.is_valid():
+        patients = Patient.objects.none()  # a refused search shows nothing, not everyone
+    else:
+        patients = list_patients(viewer=request.user, query=query, status=status)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        record_patient_search(by=request.user, query=query, status=status, result_count=page.paginator.count)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(
@@ -84,17 +91,39 @@ def patient_edit(request, public_id):
     if patient.is_archived:
         messages.error(request, "This patient is archived; restore the record before changing it.")
         return redirect("patients:detail", public_id=patient.public_id)
-    # Unbound to the instance: the service, not the form, decides what is written.
-    form = PatientForm(request.POST or None, initial=model_to_dict(patient, PatientForm.Meta.fields))
+    # Unbound to the instance: the service, not the form, decides what is written. Only the
+    # fields this clerk changed are sent, and a record changed meanwhile by someone else is
+    # not silently overwritten.
+    initial = {
+        **model_to_dict(patient, PatientForm.Meta.fields),
+        "loaded_version": patient.updated_at.isoformat(),
+    }
+    form = PatientForm(request.POST or None, initial=initial, track_version=True)
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in PatientForm.Meta.fields}
-        try:
-            update_patient(patient=patient, by=request.user, **changes)
-        except (ValidationError, ArchivedPatient) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in PatientForm.Meta.fields
+        }
+        if form.cleaned_data["loaded_version"] != patient.updated_at.isoformat():
+            typed = "; ".join(
+                f"{form.fields[name].label}: {form.cleaned_data[name] or '(blank)'}" for name in changes
+            )
+            messages.warning(
+                request,
+                f"{patient.updated_by.username} changed this record at "
+                f"{timezone.localtime(patient.updated_at):%I:%M %p} while you were editing, so nothing was "
+                f"saved. The form now shows the current record; enter your changes again ({typed}).",
+            )
+            form = PatientForm(initial=initial, track_version=True)
         else:
-            messages.success(request, "Changes saved.")
-            return redirect("patients:detail", public_id=patient.public_id)
+            try:
+                update_patient(patient=patient, by=request.user, **changes)
+            except (ValidationError, ArchivedPatient) as error:
+                form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+            else:
+                messages.success(request, "Changes saved.")
+                return redirect("patients:detail", public_id=patient.public_id)
+    elif request.method == "GET":
+        record_patient_viewed(patient=patient, by=request.user)
     return render(
         request,
         "patients/form.html",

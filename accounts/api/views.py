@@ -56,7 +56,8 @@ class TokenView(APIView):
             )
         token, raw = issue_api_token(user=user)
         data = TokenSerializer({"token": raw, "expires_at": token.expires_at, "username": user.username}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        # A bearer credential: never stored by a browser or proxy cache.
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
     @extend_schema(summary="Revoke the token used for this request (log out)", responses={204: None})
     def delete(self, request):

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from buffalo_ot.api import StrictFieldsMixin
+from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
 from patients.models import Patient
 from patients.validators import normalize_icd10cm_code, validate_icd10cm_code
 
@@ -22,7 +22,33 @@ class DiagnosisSerializer(serializers.Serializer):
     description = serializers.CharField(help_text="Title from the ICD-10-CM code set.")
 
 
-class PatientSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class PatientSummarySerializer(serializers.ModelSerializer):
+    """What a list or search shows: enough to pick the right person, no more."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "mrn",
+            "status",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "phone",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["active", "archived"]))
+    def get_status(self, patient: Patient) -> str:
+        return "archived" if patient.is_archived else "active"
+
+
+class PatientSerializer(StrictFieldsMixin, StrictModelSerializer):
     """A patient's demographics. Server-owned fields are read-only."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)

@@ -7,12 +7,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from buffalo_ot.api import requires
-from patients.api.serializers import ArchiveSerializer, PatientSerializer
+from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
 from patients.models import Patient
 from patients.selectors import list_patients, search_filter
 from patients.services import (
     archive_patient,
+    record_patient_search,
     record_patient_viewed,
     register_patient,
     restore_patient,
@@ -54,7 +55,7 @@ class PatientFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Find patients"),
+    list=extend_schema(summary="Find patients (summaries; each search is audited)"),
     retrieve=extend_schema(summary="Read one patient's demographics (audited)"),
     create=extend_schema(
         summary="Register a patient",
@@ -95,10 +96,23 @@ class PatientViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        status_filter = self.request.query_params.get("status", PatientStatus.ACTIVE)
+        status_filter = self.request.query_params.get("status") or PatientStatus.ACTIVE
         if self.action != "list":
             status_filter = "all"
         return list_patients(viewer=self.request.user, status=status_filter)
+
+    def get_serializer_class(self):
+        return PatientSummarySerializer if self.action == "list" else PatientSerializer
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        record_patient_search(
+            by=request.user,
+            query=request.query_params.urlencode()[:150],
+            status=request.query_params.get("status") or PatientStatus.ACTIVE,
+            result_count=response.data["count"],
+        )
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         patient = self.get_object()

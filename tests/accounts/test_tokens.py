@@ -101,3 +101,18 @@ def test_five_failures_lock_the_username_but_not_others_on_the_same_address(fron
     assert not ApiToken.objects.filter(user=front_desk).exists()
 
     assert get_token("ot").status_code == 201  # same client address, other user: unaffected
+
+
+def test_token_response_is_never_cached(front_desk):
+    assert get_token("desk")["Cache-Control"] == "no-store"
+
+
+def test_changing_the_password_ends_existing_tokens(front_desk):
+    raw = get_token("desk").json()["token"]
+    front_desk.set_password("a brand new password")
+    front_desk.save()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+
+    assert api.get("/api/v1/patients/").status_code == 401
+    assert get_token("desk", "a brand new password").status_code == 201

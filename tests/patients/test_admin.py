@@ -98,3 +98,32 @@ def test_clinic_admin_cannot_grant_superuser(page_client, clinic_admin):
     )
     assert 'name="is_superuser"' not in content
     assert 'name="groups"' in content
+
+
+def test_history_can_be_read_but_not_reverted_and_reading_is_audited(
+    page_client, clinic_admin, patient, therapist
+):
+    from patients.services import update_patient
+
+    update_patient(patient=patient, by=therapist, given_name="Terry")
+    client = page_client(clinic_admin)
+    first = patient.history.earliest("history_date")
+
+    assert client.get(f"/admin/patients/patient/{patient.pk}/history/").status_code == 200
+    client.post(f"/admin/patients/patient/{patient.pk}/history/{first.history_id}/", {"given_name": "Joan"})
+
+    patient.refresh_from_db()
+    assert patient.given_name == "Terry"
+    assert AuditEvent.objects.filter(action="view", channel="admin", actor=clinic_admin).count() >= 1
+
+
+def test_admin_changelist_query_count_is_flat(page_client, clinic_admin, django_assert_num_queries):
+    from tests.factories import PatientFactory
+
+    client = page_client(clinic_admin)
+    PatientFactory()
+    with django_assert_num_queries(11):
+        client.get("/admin/patients/patient/")
+    PatientFactory.create_batch(30)
+    with django_assert_num_queries(11):
+        client.get("/admin/patients/patient/")

@@ -121,6 +121,7 @@ def test_possible_duplicate_is_a_409_until_confirmed(api_client, front_desk, pat
             "given_name": "Joan",
             "family_name": "Kowalski",
             "date_of_birth": "1951-04-12",
+            "status": "active",
         }
     ]
     assert Patient.objects.count() == 1
@@ -232,11 +233,11 @@ def test_list_query_count_is_the_same_for_1_and_50_patients(
 ):
     api = api_client(front_desk)
     PatientFactory()
-    # token lookup, groups+permissions (2), count, page, session-free: 5
-    with django_assert_num_queries(5):
+    # token lookup, permissions (2), count, page, the search's audit event
+    with django_assert_num_queries(6):
         one = api.get("/api/v1/patients/")
     PatientFactory.create_batch(49)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         fifty = api.get("/api/v1/patients/?page_size=50")
     assert (one.json()["count"], len(fifty.json()["results"])) == (1, 50)
 
@@ -247,3 +248,80 @@ def test_retrieve_query_count(api_client, front_desk, patient, django_assert_num
     with django_assert_num_queries(5):
         response = api.get(f"/api/v1/patients/{patient.public_id}/")
     assert response.status_code == 200
+
+
+def test_text_fields_refuse_numbers_and_booleans(api_client, front_desk):
+    for change in ({"given_name": 123}, {"referring_physician_npi": 1234567893}, {"city": True}):
+        response = api_client(front_desk).post("/api/v1/patients/", {**VALID, **change}, format="json")
+        assert response.status_code == 400
+        assert list(response.json()) == list(change)
+    assert Patient.objects.count() == 0
+
+
+def test_list_shows_summaries_and_each_search_is_audited(api_client, front_desk, patient):
+    response = api_client(front_desk).get("/api/v1/patients/?q=kowal")
+
+    row = response.json()["results"][0]
+    assert set(row) == {
+        "id",
+        "mrn",
+        "status",
+        "given_name",
+        "family_name",
+        "preferred_name",
+        "date_of_birth",
+        "sex",
+        "phone",
+    }
+    event = AuditEvent.objects.get(action="search")
+    assert (event.actor, event.channel) == (front_desk, "api")
+    assert "kowal" in event.record_label and "1 found" in event.record_label
+
+
+def test_an_empty_status_means_active(api_client, front_desk, patient):
+    PatientFactory(given_name="Gone", family_name="Away").archived_at  # noqa: B018
+    gone = Patient.objects.get(given_name="Gone")
+    from patients.services import archive_patient
+
+    archive_patient(patient=gone, by=front_desk, reason="moved")
+    names = [
+        r["given_name"] for r in api_client(front_desk).get("/api/v1/patients/?status=").json()["results"]
+    ]
+    assert names == ["Joan"]
+
+
+def test_unknown_status_is_a_400(api_client, front_desk):
+    response = api_client(front_desk).get("/api/v1/patients/?status=bogus")
+    assert response.status_code == 400
+    assert "status" in response.json()
+
+
+@pytest.mark.parametrize("query", ["a " * 1000, "x" * 5000, "%%%", "'; drop table", "1" * 40])
+def test_abusive_searches_answer_without_a_server_error(api_client, front_desk, query):
+    response = api_client(front_desk).get("/api/v1/patients/", {"q": query})
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "params",
+    ["page=abc", "page=99999", "page_size=-1", "date_of_birth=notadate", "registered_after=yesterday"],
+)
+def test_bad_list_parameters_never_500(api_client, front_desk, params):
+    assert api_client(front_desk).get(f"/api/v1/patients/?{params}").status_code in (200, 400, 404)
+
+
+def test_page_size_cap_is_100(api_client, front_desk):
+    PatientFactory.create_batch(101)
+    response = api_client(front_desk).get("/api/v1/patients/?page_size=1000")
+    assert response.json()["count"] == 101
+    assert len(response.json()["results"]) == 100
+
+
+def test_archive_and_restore_each_write_one_api_event(api_client, front_desk, patient):
+    api = api_client(front_desk)
+    api.post(f"/api/v1/patients/{patient.public_id}/archive/", {"reason": "moved"}, format="json")
+    api.post(f"/api/v1/patients/{patient.public_id}/restore/")
+    events = list(
+        AuditEvent.objects.filter(action__in=["archive", "restore"]).values_list("action", "actor", "channel")
+    )
+    assert events == [("restore", front_desk.pk, "api"), ("archive", front_desk.pk, "api")]

@@ -92,12 +92,23 @@ def test_confirmed_different_person_is_registered(patient, front_desk):
     assert Patient.objects.count() == 2
 
 
-def test_archived_patients_are_not_duplicate_candidates(patient, front_desk):
-    archive_patient(patient=patient, by=front_desk, reason="registered in error")
-    register_patient(
-        by=front_desk, given_name="Joan", family_name="Kowalski", date_of_birth=patient.date_of_birth
-    )
-    assert Patient.objects.count() == 2
+def test_archived_patients_are_offered_as_matches_so_a_returning_patient_is_restored(patient, front_desk):
+    archive_patient(patient=patient, by=front_desk, reason="discharged")
+
+    with pytest.raises(PossibleDuplicate) as stopped:
+        register_patient(
+            by=front_desk, given_name="Joan", family_name="Kowalski", date_of_birth=patient.date_of_birth
+        )
+
+    assert stopped.value.extra()["matches"][0]["status"] == "archived"
+    assert Patient.objects.count() == 1
+
+
+def test_names_match_whatever_the_case_of_accented_letters(front_desk):
+    born = datetime.date(1950, 5, 5)
+    register_patient(by=front_desk, given_name="Élodie", family_name="Østergård", date_of_birth=born)
+    with pytest.raises(PossibleDuplicate):
+        register_patient(by=front_desk, given_name="élodie", family_name="østergård", date_of_birth=born)
 
 
 @pytest.mark.parametrize(

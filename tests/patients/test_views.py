@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from patients.models import Patient
+from patients.services import update_patient
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,25 +141,51 @@ def test_possible_duplicate_is_shown_and_needs_confirmation(page_client, front_d
     assert Patient.objects.count() == 2
 
 
-def test_edit_saves_changes_and_audits_them(page_client, therapist, patient):
-    data = {
-        **FORM,
-        "given_name": "Joan",
-        "family_name": "Kowalski",
-        "date_of_birth": "1951-04-12",
-        "phone": "716-555-0142",
-        "diagnosis_codes": "",
-        "referring_physician_npi": "",
-        "city": "Buffalo",
-    }
+def edit_form_data(client, patient, **changes):
+    """What the edit page holds when loaded, with the clerk's changes typed in."""
+    form = client.get(f"/patients/{patient.public_id}/edit/").context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is False or value is None:
+            continue
+        data[name] = ", ".join(value) if isinstance(value, list) else value
+    return {**data, **changes}
 
-    response = page_client(therapist).post(f"/patients/{patient.public_id}/edit/", data)
+
+def test_edit_saves_changes_and_audits_them(page_client, therapist, patient):
+    client = page_client(therapist)
+    data = edit_form_data(client, patient, city="Buffalo")
+
+    response = client.post(f"/patients/{patient.public_id}/edit/", data)
 
     assert response.status_code == 302
     patient.refresh_from_db()
     assert patient.city == "Buffalo"
     event = AuditEvent.objects.get(action="update")
     assert (event.actor, event.channel, event.changed_fields) == (therapist, "page", ["city"])
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(page_client, front_desk, therapist, patient):
+    client = page_client(front_desk)
+    data = edit_form_data(client, patient, city="Buffalo")
+    update_patient(patient=patient, by=therapist, phone="+17165550999")  # someone else, meanwhile
+
+    refused = client.post(f"/patients/{patient.public_id}/edit/", data)
+
+    assert refused.status_code == 200
+    content = refused.content.decode()
+    assert "changed this record" in content and "City: Buffalo" in content
+    patient.refresh_from_db()
+    assert (patient.phone.as_e164, patient.city) == ("+17165550999", "")
+
+    # The form now holds the current record; the clerk types the city again and saves.
+    again = client.post(
+        f"/patients/{patient.public_id}/edit/", edit_form_data(client, patient, city="Buffalo")
+    )
+    assert again.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.phone.as_e164, patient.city) == ("+17165550999", "Buffalo")
 
 
 def test_edit_form_shows_current_values(page_client, front_desk, patient):
@@ -241,3 +268,59 @@ def test_list_is_paginated(page_client, front_desk):
 def test_home_lists_todays_registrations(page_client, front_desk, patient):
     content = page_client(front_desk).get(reverse("home")).content.decode()
     assert "Kowalski, Joan" in content
+
+
+def test_two_digit_birth_years_are_last_century(page_client, front_desk):
+    PatientFactory(given_name="Grace", family_name="Brown", date_of_birth="1936-12-03")
+    content = page_client(front_desk).get("/patients/", {"q": "12/03/36"}).content.decode()
+    assert "Brown, Grace" in content
+
+
+def test_a_refused_search_shows_nobody(page_client, front_desk, patient):
+    response = page_client(front_desk).get("/patients/", {"q": "x" * 150})
+    assert response.status_code == 200
+    assert "Kowalski" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["a " * 1000, "%_%", "12/34/5678", "+", "-"])
+def test_abusive_page_searches_never_500(page_client, front_desk, query):
+    assert page_client(front_desk).get("/patients/", {"q": query[:100]}).status_code == 200
+    assert page_client(front_desk).get("/admin/patients/patient/", {"q": query}).status_code in (200, 302)
+
+
+def test_page_search_is_audited(page_client, front_desk, patient):
+    page_client(front_desk).get("/patients/", {"q": "kowal"})
+    event = AuditEvent.objects.get(action="search")
+    assert (event.actor, event.channel) == (front_desk, "page")
+
+
+def test_opening_the_edit_page_is_a_view(page_client, front_desk, patient):
+    page_client(front_desk).get(f"/patients/{patient.public_id}/edit/")
+    assert AuditEvent.objects.filter(action="view", actor=front_desk, channel="page").count() == 1
+
+
+def test_archive_from_the_page_writes_one_event(page_client, front_desk, patient):
+    page_client(front_desk).post(f"/patients/{patient.public_id}/archive/", {"reason": "moved"})
+    assert list(AuditEvent.objects.filter(action="archive").values_list("actor", "channel")) == [
+        (front_desk.pk, "page")
+    ]
+
+
+def test_chart_query_count_is_fixed(page_client, front_desk, patient, django_assert_num_queries):
+    client = page_client(front_desk)
+    # session, user, permissions (2), patient with its users, audit event, session refresh (3)
+    with django_assert_num_queries(9):
+        assert client.get(f"/patients/{patient.public_id}/").status_code == 200
+
+
+def test_home_query_count_is_the_same_for_1_and_20_registrations(
+    page_client, front_desk, django_assert_num_queries
+):
+    client = page_client(front_desk)
+    PatientFactory()
+    # session, user, groups, permissions (2), today's registrations, session refresh (3)
+    with django_assert_num_queries(9):
+        client.get("/")
+    PatientFactory.create_batch(19)
+    with django_assert_num_queries(9):
+        client.get("/")
