@@ -16,7 +16,7 @@ def test_clinic_admin_cannot_change_a_superuser_or_their_password(page_client, c
     assert (
         client.get("/admin/accounts/user/")
         .content.decode()
-        .count("/admin/accounts/user/%d/change/" % superuser.pk)
+        .count(f"/admin/accounts/user/{superuser.pk}/change/")
         == 0
     )
     refused = client.post(
