@@ -224,7 +224,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "EvaluationStatusEnum": "evaluations.choices.EvaluationStatus",
+        "RoleStatusEnum": "evaluations.choices.RoleStatus",
+        "PatientStatusEnum": "patients.choices.PatientStatus",
+    },
 }
 
 LOGGING = {

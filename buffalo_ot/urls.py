@@ -7,11 +7,13 @@ from rest_framework.routers import SimpleRouter
 from accounts.api.views import TokenView
 from accounts.forms import LoginForm
 from buffalo_ot import views
+from evaluations.api.views import EvaluationViewSet
 from occupations.api.views import CATALOGUE_VIEWSETS
 from patients.api.views import PatientViewSet
 
 router = SimpleRouter()
 router.register("patients", PatientViewSet, basename="patient")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 for kind, viewset in CATALOGUE_VIEWSETS.items():
     router.register(f"catalogues/{kind}", viewset, basename=f"catalogue-{kind}")
 

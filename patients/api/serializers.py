@@ -3,6 +3,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
+from patients.choices import PatientStatus
 from patients.models import Patient
 from patients.validators import normalize_icd10cm_code, validate_icd10cm_code
 
@@ -43,7 +44,7 @@ class PatientSummarySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=["active", "archived"]))
+    @extend_schema_field(serializers.ChoiceField(choices=PatientStatus.choices))
     def get_status(self, patient: Patient) -> str:
         return "archived" if patient.is_archived else "active"
 
@@ -127,7 +128,7 @@ class PatientSerializer(StrictFieldsMixin, StrictModelSerializer):
     def get_diagnoses(self, patient: Patient) -> list[dict[str, str]]:
         return patient.diagnoses
 
-    @extend_schema_field(serializers.ChoiceField(choices=["active", "archived"]))
+    @extend_schema_field(serializers.ChoiceField(choices=PatientStatus.choices))
     def get_status(self, patient: Patient) -> str:
         return "archived" if patient.is_archived else "active"
 

@@ -1,0 +1,193 @@
+"""Evaluation shapes, generated from the section registry so the schema matches the pages.
+
+Rows reference catalogue entries by `code` (labels come from /api/v1/catalogues/…),
+so what a client reads it can send back unchanged.
+"""
+
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
+from evaluations.models import Addendum, Evaluation, OccupationalProfile
+from evaluations.sections import SECTIONS, RowList, Section
+from evaluations.selectors import evaluation_content, signing_requirements
+from patients.models import Patient
+
+
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_"))
+
+
+class RowSerializer(StrictFieldsMixin, StrictModelSerializer):
+    """Base for one row of a section: runs the model's own checks (ranges, bounds) at the boundary."""
+
+    def validate(self, attrs):
+        row = self.Meta.model(**attrs)
+        try:
+            row.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return attrs
+
+
+def row_serializer(spec: RowList, section: Section) -> type[RowSerializer]:
+    model = spec.model
+    declared = {}
+    for name in spec.fields:
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            declared[name] = serializers.SlugRelatedField(
+                slug_field="code",
+                queryset=field.related_model.objects.all(),
+                allow_null=field.null,
+                required=not field.null,
+                help_text=f"Code from /api/v1/catalogues/… ({field.related_model._meta.verbose_name_plural}).",
+            )
+    meta = type("Meta", (), {"model": model, "fields": list(spec.fields)})
+    name = f"{_camel(section.api_key)}{_camel(spec.key)}Row"
+    return type(name, (RowSerializer,), {**declared, "Meta": meta, "__doc__": spec.title})
+
+
+def section_serializer(section: Section) -> type[serializers.Serializer]:
+    """One section: its fields and its row lists. Every key is optional in a PATCH; a list sent replaces the stored list."""
+    model = OccupationalProfile if section.profile_fields else Evaluation
+    fields = list(section.profile_fields or section.evaluation_fields)
+    declared = {spec.key: row_serializer(spec, section)(many=True, required=False) for spec in section.rows}
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": [*fields, *declared],
+            "extra_kwargs": {name: {"required": False} for name in fields},
+        },
+    )
+    return type(
+        f"{_camel(section.api_key)}Section",
+        (StrictFieldsMixin, StrictModelSerializer),
+        {**declared, "Meta": meta, "__doc__": f"{section.number}. {section.title}: {section.description}"},
+    )
+
+
+SECTION_SERIALIZERS = {section.api_key: section_serializer(section) for section in SECTIONS}
+
+
+class AddendumSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = Addendum
+        fields = ["id", "author", "author_name", "created_at", "text"]
+        read_only_fields = ["created_at"]
+
+
+class EvaluationSummarySerializer(serializers.ModelSerializer):
+    """What every role with access to the list sees: that an evaluation exists, when, by whom, its status."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    patient = serializers.UUIDField(source="patient.public_id", read_only=True)
+    patient_mrn = serializers.CharField(source="patient.mrn", read_only=True)
+    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
+    therapist = serializers.CharField(source="therapist.username", read_only=True)
+    therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
+    previous_evaluation = serializers.UUIDField(
+        source="previous_evaluation.public_id", read_only=True, allow_null=True, default=None
+    )
+    signed_by = serializers.CharField(
+        source="signed_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "patient",
+            "patient_mrn",
+            "patient_name",
+            "kind",
+            "date_of_service",
+            "status",
+            "therapist",
+            "therapist_name",
+            "previous_evaluation",
+            "signed_by",
+            "signed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _sections_schema():
+    return inline_serializer(
+        "EvaluationSections",
+        {key: serializer(read_only=True) for key, serializer in SECTION_SERIALIZERS.items()},
+    )
+
+
+class EvaluationDetailSerializer(EvaluationSummarySerializer):
+    """The whole evaluation: every section nested, addenda, and what is still missing before signing."""
+
+    sections = serializers.SerializerMethodField()
+    missing_for_signature = serializers.SerializerMethodField()
+    addenda = AddendumSerializer(many=True, read_only=True)
+
+    class Meta(EvaluationSummarySerializer.Meta):
+        fields = [*EvaluationSummarySerializer.Meta.fields, "sections", "missing_for_signature", "addenda"]
+        read_only_fields = fields
+
+    @extend_schema_field(_sections_schema())
+    def get_sections(self, evaluation: Evaluation) -> dict:
+        content = evaluation_content(evaluation)
+        return {
+            key: SECTION_SERIALIZERS[key](SimpleNamespace(**values)).data for key, values in content.items()
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_missing_for_signature(self, evaluation: Evaluation) -> list[str]:
+        if evaluation.is_signed:
+            return []
+        return [
+            requirement.label for requirement in signing_requirements(evaluation) if not requirement.is_met
+        ]
+
+
+class EvaluationCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    patient = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=Patient.objects.all(), help_text="Patient id (UUID)."
+    )
+    previous_evaluation = serializers.SlugRelatedField(
+        slug_field="public_id",
+        queryset=Evaluation.objects.select_related("profile"),
+        required=False,
+        allow_null=True,
+        help_text="For a re-evaluation or discharge: the signed evaluation it is compared with.",
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = ["patient", "kind", "date_of_service", "previous_evaluation"]
+
+
+SectionsUpdateSerializer = type(
+    "EvaluationSectionsUpdate",
+    (StrictFieldsMixin, serializers.Serializer),
+    {
+        **{key: serializer(required=False) for key, serializer in SECTION_SERIALIZERS.items()},
+        "__doc__": "Any sections of a draft; within a section, the fields and lists sent replace the stored ones.",
+    },
+)
+
+
+class SignSerializer(StrictFieldsMixin, serializers.Serializer):
+    password = serializers.CharField(
+        max_length=128,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="The signing therapist's own password.",
+    )

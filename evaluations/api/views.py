@@ -1,0 +1,168 @@
+import django_filters
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from buffalo_ot.api import requires
+from evaluations.api.serializers import (
+    AddendumSerializer,
+    EvaluationCreateSerializer,
+    EvaluationDetailSerializer,
+    EvaluationSummarySerializer,
+    SectionsUpdateSerializer,
+    SignSerializer,
+)
+from evaluations.choices import EvaluationKind, EvaluationStatus
+from evaluations.models import Evaluation
+from evaluations.sections import SECTIONS_BY_KEY
+from evaluations.selectors import get_evaluation, list_evaluations
+from evaluations.services import (
+    add_addendum,
+    record_evaluation_viewed,
+    save_sections,
+    sign_evaluation,
+    start_evaluation,
+)
+
+CONFLICT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="`code` says why: `signed` (a signed evaluation never changes), `not_signed`, `archived`.",
+)
+FORBIDDEN = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Your role may not do this, or the draft belongs to another therapist; the front desk never reads content.",
+)
+ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="Field errors: `{field: [messages]}`, nested for sections and rows."
+)
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    patient = django_filters.UUIDFilter(field_name="patient__public_id", label="Patient id")
+    therapist = django_filters.CharFilter(field_name="therapist__username", max_length=150)
+    status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=EvaluationKind.choices)
+    date_after = django_filters.DateFilter(field_name="date_of_service", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date_of_service", lookup_expr="lte")
+
+    class Meta:
+        model = Evaluation
+        fields = ["patient", "therapist", "status", "kind", "date_after", "date_before"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List evaluations (date, kind, status, therapist; no clinical content)"),
+    retrieve=extend_schema(
+        summary="Read a whole evaluation, every section nested (audited)",
+        responses={200: EvaluationDetailSerializer, 403: FORBIDDEN, 404: OpenApiTypes.OBJECT},
+    ),
+    create=extend_schema(
+        summary="Start a draft evaluation",
+        request=EvaluationCreateSerializer,
+        responses={201: EvaluationDetailSerializer, 400: ERRORS, 403: FORBIDDEN, 409: CONFLICT},
+    ),
+    partial_update=extend_schema(
+        summary="Save sections of your draft",
+        request=SectionsUpdateSerializer,
+        responses={200: EvaluationDetailSerializer, 400: ERRORS, 403: FORBIDDEN, 409: CONFLICT},
+    ),
+)
+class EvaluationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Comprehensive evaluations. Drafts change only through their therapist; signed ones never change."""
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_class = EvaluationFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return list_evaluations(viewer=self.request.user).order_by("-date_of_service", "-created_at", "-id")
+
+    def get_serializer_class(self):
+        return {
+            "list": EvaluationSummarySerializer,
+            "create": EvaluationCreateSerializer,
+            "partial_update": SectionsUpdateSerializer,
+            "sign": SignSerializer,
+            "addenda": AddendumSerializer,
+        }.get(self.action, EvaluationDetailSerializer)
+
+    def get_object(self):
+        try:
+            evaluation = get_evaluation(viewer=self.request.user, public_id=self.kwargs["id"])
+        except Evaluation.DoesNotExist as missing:
+            raise NotFound() from missing
+        self.check_object_permissions(self.request, evaluation)
+        return evaluation
+
+    def _detail(self, evaluation: Evaluation, status_code=status.HTTP_200_OK) -> Response:
+        fresh = get_evaluation(viewer=self.request.user, public_id=evaluation.public_id)
+        return Response(EvaluationDetailSerializer(fresh).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        evaluation = self.get_object()
+        record_evaluation_viewed(evaluation=evaluation, by=request.user)
+        return Response(EvaluationDetailSerializer(evaluation).data)
+
+    def create(self, request, *args, **kwargs):
+        body = EvaluationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evaluation = start_evaluation(by=request.user, **body.validated_data)
+        return self._detail(evaluation, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        evaluation = self.get_object()
+        if not request.user.has_perm("evaluations.change_evaluation"):
+            raise PermissionDenied("Only therapists edit evaluations.")
+        body = SectionsUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        contents = {SECTIONS_BY_KEY[key]: value for key, value in body.validated_data.items()}
+        evaluation = save_sections(evaluation=evaluation, by=request.user, contents=contents)
+        return self._detail(evaluation)
+
+    @extend_schema(
+        summary="Sign your draft with your password",
+        request=SignSerializer,
+        responses={200: EvaluationDetailSerializer, 400: ERRORS, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, requires("evaluations.sign_evaluation")],
+    )
+    def sign(self, request, id=None):
+        evaluation = self.get_object()
+        body = SignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evaluation = sign_evaluation(
+            evaluation=evaluation, by=request.user, password=body.validated_data["password"]
+        )
+        return self._detail(evaluation)
+
+    @extend_schema(
+        summary="Add an addendum to a signed evaluation",
+        request=AddendumSerializer,
+        responses={201: AddendumSerializer, 400: ERRORS, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, requires("evaluations.add_addendum")],
+    )
+    def addenda(self, request, id=None):
+        evaluation = self.get_object()
+        body = AddendumSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        addendum = add_addendum(evaluation=evaluation, by=request.user, text=body.validated_data["text"])
+        return Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)

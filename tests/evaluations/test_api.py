@@ -1,0 +1,334 @@
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from evaluations.models import Evaluation, RangeOfMotionMeasurement
+from tests.evaluations.api_content import full_json
+from tests.factories import EvaluationFactory, PatientFactory, TherapistFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def draft(therapist, patient):
+    return EvaluationFactory(therapist=therapist, patient=patient)
+
+
+def url(evaluation, suffix=""):
+    return f"/api/v1/evaluations/{evaluation.public_id}/{suffix}"
+
+
+def test_a_therapist_records_and_signs_a_whole_evaluation_over_the_api(api_client, therapist, patient):
+    api = api_client(therapist)
+    today = timezone.localdate()
+
+    created = api.post(
+        "/api/v1/evaluations/",
+        {"patient": str(patient.public_id), "date_of_service": today.isoformat()},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    evaluation_url = f"/api/v1/evaluations/{created.json()['id']}/"
+    assert "Why the person is seeking therapy" in created.json()["missing_for_signature"]
+
+    saved = api.patch(evaluation_url, full_json(today), format="json")
+    assert saved.status_code == 200, saved.content
+    body = saved.json()
+    assert body["missing_for_signature"] == []
+
+    sent = full_json(today)
+    for section, values in sent.items():
+        for key, value in values.items():
+            assert body["sections"][section][key] == value, (section, key)
+
+    signed = api.post(f"{evaluation_url}sign/", {"password": PASSWORD}, format="json")
+    assert signed.status_code == 200, signed.content
+    assert (signed.json()["status"], signed.json()["signed_by"]) == ("signed", "ot")
+
+
+def test_sections_read_back_can_be_sent_back_unchanged(api_client, therapist, draft):
+    api = api_client(therapist)
+    first = api.patch(url(draft), full_json(draft.date_of_service), format="json").json()["sections"]
+
+    again = api.patch(url(draft), first, format="json")
+
+    assert again.status_code == 200, again.content
+    assert again.json()["sections"] == first
+    assert AuditEvent.objects.filter(action="update").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        (
+            {
+                "physical_function": {
+                    "strength": [{"muscle_group": "hip_flexors", "side": "left", "grade": "6"}]
+                }
+            },
+            ["physical_function", "strength", 0, "grade"],
+        ),
+        (
+            {
+                "physical_function": {
+                    "range_of_motion": [{"joint_motion": "shoulder_flexion", "side": "left", "degrees": 400}]
+                }
+            },
+            ["physical_function", "range_of_motion", 0, "degrees"],
+        ),
+        (
+            {"muscle_imbalance": {"pain_points": [{"region": "hip", "side": "left", "intensity": 11}]}},
+            ["muscle_imbalance", "pain_points", 0, "intensity"],
+        ),
+        (
+            {"muscle_imbalance": {"pain_points": [{"region": "elbowz", "side": "left", "intensity": 3}]}},
+            ["muscle_imbalance", "pain_points", 0, "region"],
+        ),
+        (
+            {"neuromuscular_function": {"tests": [{"test": "nine_hole_peg", "side": "left", "value": "-2"}]}},
+            ["neuromuscular_function", "tests", 0, "value"],
+        ),
+        (
+            {"assessment_and_plan": {"goals": [{"term": "long_term", "description": "Walk"}]}},
+            ["assessment_and_plan", "goals", 0, "target_on"],
+        ),
+        (
+            {"cognition": {"screens": [{"instrument": "moca", "total_score": 31}]}},
+            ["cognition", "screens", 0, "total_score"],
+        ),
+        ({"profile": {"shoe_size": 9}}, ["profile", "shoe_size"]),
+        (
+            {"physical_function": {"grip": [{"hand": "left", "trial_1_kg": "abc"}]}},
+            ["physical_function", "grip", 0, "trial_1_kg"],
+        ),
+    ],
+)
+def test_invalid_values_are_400_with_nested_field_errors_and_nothing_saved(
+    api_client, therapist, draft, body, path
+):
+    api = api_client(therapist)
+    api.patch(
+        url(draft),
+        {
+            "physical_function": {
+                "range_of_motion": [{"joint_motion": "hip_flexion", "side": "left", "degrees": 90}]
+            }
+        },
+        format="json",
+    )
+
+    response = api.patch(
+        url(draft),
+        {**body, "assessment_and_plan": {"sessions_per_week": 3}}
+        if "assessment_and_plan" not in body
+        else body,
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    errors = response.json()
+    for step in path:
+        errors = errors[str(step)]  # DRF keys list errors by position
+    assert errors
+    assert list(RangeOfMotionMeasurement.objects.values_list("degrees", flat=True)) == [90]
+    draft.refresh_from_db()
+    assert draft.sessions_per_week is None
+
+
+def test_service_rules_come_back_as_field_errors(api_client, therapist, draft):
+    response = api_client(therapist).patch(
+        url(draft),
+        {
+            "physical_function": {
+                "mmt_scale": "mrc",
+                "strength": [{"muscle_group": "hip_flexors", "side": "left", "grade": "4+"}],
+            }
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "physical_function.strength.0.grade" in response.json()
+
+
+def test_signed_evaluations_refuse_changes_with_409_and_take_addenda(api_client, therapist, draft):
+    api = api_client(therapist)
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+    api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json")
+
+    refused = api.patch(url(draft), {"assessment_and_plan": {"sessions_per_week": 3}}, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "signed"
+    assert api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json").status_code == 409
+
+    addendum = api.post(url(draft, "addenda/"), {"text": "Pain 6/10 is on movement only."}, format="json")
+    assert addendum.status_code == 201
+    detail = api.get(url(draft)).json()
+    assert [a["text"] for a in detail["addenda"]] == ["Pain 6/10 is on movement only."]
+    assert detail["sections"]["assessment_and_plan"]["sessions_per_week"] == 2
+
+
+def test_signing_an_incomplete_draft_or_with_a_wrong_password_is_a_400(api_client, therapist, draft):
+    api = api_client(therapist)
+    incomplete = api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json")
+    assert incomplete.status_code == 400
+    assert "Complete before signing" in incomplete.json()["non_field_errors"][0]
+
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+    wrong = api.post(url(draft, "sign/"), {"password": "nope"}, format="json")
+    assert wrong.status_code == 400
+    assert "password" in wrong.json()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_re_evaluation_links_to_its_baseline(api_client, therapist, draft, patient):
+    api = api_client(therapist)
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+    api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json")
+
+    created = api.post(
+        "/api/v1/evaluations/",
+        {
+            "patient": str(patient.public_id),
+            "kind": "re_evaluation",
+            "date_of_service": timezone.localdate().isoformat(),
+            "previous_evaluation": str(draft.public_id),
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["previous_evaluation"] == str(draft.public_id)
+    assert created.json()["sections"]["profile"]["hand_dominance"] == "right"
+
+
+# role -> (list, retrieve, create, patch own-draft, sign, addendum)
+ROLE_MATRIX = {
+    "anonymous": (401, 401, 401, 401, 401, 401),
+    "nobody": (403, 403, 403, 403, 403, 403),
+    "front_desk": (200, 403, 403, 403, 403, 403),
+    "other_therapist": (200, 200, 201, 403, 403, 409),
+    "clinic_admin": (200, 200, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", ROLE_MATRIX)
+def test_permission_matrix(api_client, users, draft, patient, role):
+    user = {**users, "other_therapist": TherapistFactory(username="other")}.get(role)
+    api = api_client(user)
+    expected = ROLE_MATRIX[role]
+    before = draft.updated_at
+
+    statuses = (
+        api.get("/api/v1/evaluations/").status_code,
+        api.get(url(draft)).status_code,
+        api.post(
+            "/api/v1/evaluations/",
+            {"patient": str(patient.public_id), "date_of_service": timezone.localdate().isoformat()},
+            format="json",
+        ).status_code,
+        api.patch(url(draft), {"assessment_and_plan": {"sessions_per_week": 3}}, format="json").status_code,
+        api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json").status_code,
+        api.post(url(draft, "addenda/"), {"text": "x"}, format="json").status_code,
+    )
+
+    assert statuses == expected
+    draft.refresh_from_db()
+    assert (draft.status, draft.sessions_per_week, draft.updated_at) == ("draft", None, before)
+
+
+def test_front_desk_list_carries_no_clinical_fields(api_client, front_desk, therapist, draft):
+    api_client(therapist).patch(url(draft), full_json(draft.date_of_service), format="json")
+
+    row = api_client(front_desk).get("/api/v1/evaluations/").json()["results"][0]
+
+    assert set(row) == {
+        "id",
+        "patient",
+        "patient_mrn",
+        "patient_name",
+        "kind",
+        "date_of_service",
+        "status",
+        "therapist",
+        "therapist_name",
+        "previous_evaluation",
+        "signed_by",
+        "signed_at",
+        "created_at",
+        "updated_at",
+    }
+    assert "Hip abductor" not in str(row)
+
+
+def test_list_filters(api_client, therapist, draft, patient):
+    other_patient_eval = EvaluationFactory(therapist=therapist, patient=PatientFactory())
+    api = api_client(therapist)
+
+    def ids(query):
+        return [row["id"] for row in api.get(f"/api/v1/evaluations/?{query}").json()["results"]]
+
+    assert ids(f"patient={patient.public_id}") == [str(draft.public_id)]
+    assert set(ids("status=draft")) == {str(draft.public_id), str(other_patient_eval.public_id)}
+    assert ids("status=signed") == []
+    assert ids("therapist=nobody-here") == []
+    assert api.get("/api/v1/evaluations/?date_after=notadate").status_code == 400
+
+
+def test_retrieve_is_audited_as_a_view(api_client, clinic_admin, draft, patient):
+    api_client(clinic_admin).get(url(draft))
+    event = AuditEvent.objects.get(action="view", record_type="evaluations.evaluation")
+    assert (event.actor, event.channel, event.patient_public_id) == (clinic_admin, "api", patient.public_id)
+
+
+def test_list_query_count_is_the_same_for_1_and_20_evaluations(
+    api_client, front_desk, therapist, django_assert_num_queries
+):
+    api = api_client(front_desk)
+    EvaluationFactory(therapist=therapist)
+    with django_assert_num_queries(5):  # token, permissions (2), count, page
+        api.get("/api/v1/evaluations/")
+    EvaluationFactory.create_batch(19, therapist=therapist)
+    with django_assert_num_queries(5):
+        response = api.get("/api/v1/evaluations/")
+    assert response.json()["count"] == 20
+
+
+def test_detail_query_count_does_not_grow_with_rows(api_client, therapist, draft, django_assert_num_queries):
+    api = api_client(therapist)
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+    # token, permissions (2), evaluation with patient/therapist/profile, 19 row and addenda
+    # prefetches, audit event
+    with django_assert_num_queries(24):
+        api.get(url(draft))
+    many = full_json(draft.date_of_service)
+    many["physical_function"]["range_of_motion"] = [
+        {
+            "joint_motion": motion,
+            "side": side,
+            "mode": "active",
+            "degrees": 20,
+            "is_painful": False,
+            "notes": "",
+        }
+        for motion in (
+            "hip_flexion",
+            "hip_abduction",
+            "knee_flexion",
+            "ankle_dorsiflexion",
+            "shoulder_flexion",
+        )
+        for side in ("left", "right")
+    ]
+    api.patch(url(draft), many, format="json")
+    with django_assert_num_queries(24):
+        response = api.get(url(draft))
+    assert len(response.json()["sections"]["physical_function"]["range_of_motion"]) == 10
+
+
+def test_unknown_evaluation_is_404(api_client, therapist):
+    assert (
+        api_client(therapist).get("/api/v1/evaluations/00000000-0000-0000-0000-000000000000/").status_code
+        == 404
+    )
+    assert not Evaluation.objects.exists()
