@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("patients.urls")),
+    path("", include("evaluations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urls, "api"))),
 ]

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = "Evaluations"
+
+    def ready(self) -> None:
+        from evaluations.views import evaluations_chart_panel
+        from patients.chart import register_panel
+
+        register_panel(evaluations_chart_panel)

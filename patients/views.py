@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from patients.chart import panels_for
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
 from patients.models import Patient
 from patients.selectors import get_patient, list_patients
@@ -81,7 +82,9 @@ def patient_register(request):
 def patient_detail(request, public_id):
     patient = _patient_or_404(request, public_id)
     record_patient_viewed(patient=patient, by=request.user)
-    return render(request, "patients/detail.html", {"patient": patient})
+    return render(
+        request, "patients/detail.html", {"patient": patient, "panels": panels_for(request, patient)}
+    )
 
 
 @permission_required("patients.change_patient", raise_exception=True)

@@ -1,0 +1,347 @@
+"""Forms of the evaluation pages, assembled from the section registry.
+
+A section page has up to three kinds of parts:
+- the section's own fields (one form);
+- measurement lists, as formsets with a few blank rows to fill;
+- the ADL/IADL checklists, as a grid with one row per catalogue activity and the
+  assist levels as radio buttons (Tab moves between activities, arrow keys pick a level);
+- pick-lists (causes, signs and symptoms, affected occupations, interventions), as checkboxes.
+All of them turn into the content dict that `services.save_sections` takes.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from evaluations.choices import AssistLevel, EvaluationKind
+from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
+from evaluations.sections import RowList, Section
+from evaluations.selectors import section_content
+
+TEXTAREA_ROWS = 3
+
+
+def _bootstrap(field: forms.Field, small: bool = True) -> None:
+    """Bootstrap classes for fields rendered in table cells (crispy lays out the rest)."""
+    widget = field.widget
+    size = "-sm" if small else ""
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        widget.attrs["class"] = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        widget.attrs["class"] = f"form-select form-select{size}"
+    elif not isinstance(widget, forms.HiddenInput):
+        widget.attrs["class"] = f"form-control form-control{size}"
+
+
+def _catalogue_queryset(spec: RowList, field_name: str, current_ids: set[int]):
+    """Active entries (plus any already chosen on this draft), narrowed to what belongs in the list."""
+    model = spec.model._meta.get_field(field_name).related_model
+    queryset = model.objects.filter(Q(is_active=True) | Q(pk__in=current_ids))
+    conditions = spec.catalogue_filter.get(field_name, {})
+    return queryset.filter(**conditions) if conditions else queryset
+
+
+def is_grid(spec: RowList) -> bool:
+    return spec.model is ActivityRating
+
+
+def is_pick_list(spec: RowList) -> bool:
+    return (
+        len(spec.fields) == 2
+        and spec.fields[1] == "notes"
+        and spec.model._meta.get_field(spec.fields[0]).is_relation
+    )
+
+
+class SectionFieldsForm(forms.ModelForm):
+    """The section's own fields, on the evaluation or its occupational profile."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = TEXTAREA_ROWS
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def section_fields_form(section: Section) -> type[forms.ModelForm] | None:
+    names = section.profile_fields or section.evaluation_fields
+    if not names:
+        return None
+    model = OccupationalProfile if section.profile_fields else Evaluation
+    return forms.modelform_factory(model, form=SectionFieldsForm, fields=list(names))
+
+
+class RowForm(forms.ModelForm):
+    """One measurement or finding. A blank row is ignored; a row can be removed with its checkbox."""
+
+    def __init__(self, *args, spec: RowList, current_ids: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = _catalogue_queryset(spec, name, current_ids.get(name, set()))
+            if isinstance(field.widget, forms.Textarea):
+                field.widget = forms.TextInput()
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            _bootstrap(field)
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+    def _post_clean(self):
+        # Row rules that need the evaluation (and full model validation) run in the service;
+        # here only the model's own clean() (ranges, bounds) and field validation.
+        try:
+            self.instance = self.spec.model(
+                **{k: v for k, v in self.cleaned_data.items() if k in self.spec.fields}
+            )
+            self.instance.clean()
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class GridRowForm(forms.Form):
+    """One activity of the ADL or IADL checklist."""
+
+    activity = forms.IntegerField(widget=forms.HiddenInput)
+    assist_level = forms.ChoiceField(
+        choices=[("", "Not rated"), *AssistLevel.choices], required=False, widget=forms.RadioSelect
+    )
+    limited_by_pain = forms.BooleanField(required=False, label="Pain")
+    limited_by_imbalance = forms.BooleanField(required=False, label="Imbalance")
+    priority = forms.ChoiceField(
+        choices=[("", "—"), ("high", "High"), ("medium", "Medium"), ("low", "Low")], required=False
+    )
+    notes = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _bootstrap(field)
+
+    def clean(self):
+        cleaned = super().clean()
+        extra = (
+            cleaned.get("limited_by_pain")
+            or cleaned.get("limited_by_imbalance")
+            or cleaned.get("priority")
+            or cleaned.get("notes")
+        )
+        if extra and not cleaned.get("assist_level"):
+            raise ValidationError("Choose an assist level, or clear this row.")
+        return cleaned
+
+
+class PickListForm(forms.Form):
+    def __init__(self, *args, spec: RowList, current_ids: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        name = spec.fields[0]
+        self.fields[name] = forms.ModelMultipleChoiceField(
+            queryset=_catalogue_queryset(spec, name, current_ids),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=spec.title,
+        )
+
+
+class Part:
+    """One list of a section on the page: how it is shown and how it becomes content."""
+
+    def __init__(self, spec: RowList, rows: list, data, prefix: str):
+        self.spec = spec
+        self.key = spec.key
+        self.title = spec.title
+        self.prefix = prefix
+        self.kind = "grid" if is_grid(spec) else "picks" if is_pick_list(spec) else "rows"
+        self.rows = rows
+        catalogue_fields = [name for name in spec.fields if spec.model._meta.get_field(name).is_relation]
+        current_ids = {name: {getattr(row, f"{name}_id") for row in rows} for name in catalogue_fields}
+        if self.kind == "grid":
+            self._build_grid(data, current_ids["activity"])
+        elif self.kind == "picks":
+            name = spec.fields[0]
+            self.notes = {getattr(row, f"{name}_id"): row.notes for row in rows}
+            self.form = PickListForm(
+                data,
+                prefix=prefix,
+                spec=spec,
+                current_ids=current_ids[name],
+                initial={name: [getattr(row, f"{name}_id") for row in rows]},
+            )
+        else:
+            form_class = forms.modelform_factory(spec.model, form=RowForm, fields=list(spec.fields))
+            formset_class = forms.formset_factory(form_class, extra=2 if rows else 3, can_delete=True)
+            initial = [
+                {name: getattr(row, spec.model._meta.get_field(name).attname) for name in spec.fields}
+                for row in rows
+            ]
+            self.formset = formset_class(
+                data, prefix=prefix, initial=initial, form_kwargs={"spec": spec, "current_ids": current_ids}
+            )
+        self.content_forms: list = []
+
+    def _build_grid(self, data, current_ids: set[int]):
+        activities = list(
+            _catalogue_queryset(self.spec, "activity", current_ids).order_by("display_order", "label")
+        )
+        by_activity = {row.activity_id: row for row in self.rows}
+        initial = []
+        for activity in activities:
+            row = by_activity.get(activity.pk)
+            initial.append(
+                {
+                    "activity": activity.pk,
+                    "assist_level": row.assist_level if row else "",
+                    "limited_by_pain": row.limited_by_pain if row else False,
+                    "limited_by_imbalance": row.limited_by_imbalance if row else False,
+                    "priority": row.priority if row else "",
+                    "notes": row.notes if row else "",
+                }
+            )
+        formset_class = forms.formset_factory(GridRowForm, extra=0)
+        self.formset = formset_class(data, prefix=self.prefix, initial=initial)
+        self.activities = {activity.pk: activity for activity in activities}
+        for form, activity in zip(self.formset.forms, activities, strict=True):
+            form.activity_label = activity.label
+            form.activity_description = activity.description
+            form.is_core_iadl = activity.is_core_iadl
+
+    def is_valid(self) -> bool:
+        if self.kind == "picks":
+            return self.form.is_valid()
+        return self.formset.is_valid()
+
+    def content(self) -> list[dict]:
+        self.content_forms = []
+        items = []
+        if self.kind == "picks":
+            name = self.spec.fields[0]
+            for entry in self.form.cleaned_data[name]:
+                items.append({name: entry, "notes": self.notes.get(entry.pk, "")})
+                self.content_forms.append(self.form)
+        elif self.kind == "grid":
+            for form in self.formset.forms:
+                data = form.cleaned_data
+                if not data.get("assist_level"):
+                    continue
+                activity = self.activities.get(data["activity"])
+                if activity is None:
+                    continue  # a tampered row for an activity not on this list
+                items.append({**{k: v for k, v in data.items() if k != "activity"}, "activity": activity})
+                self.content_forms.append(form)
+        else:
+            for form in self.formset.forms:
+                if not form.has_changed() and not form.initial:
+                    continue
+                if form.cleaned_data.get("DELETE") or not form.cleaned_data:
+                    continue
+                items.append({name: form.cleaned_data.get(name) for name in self.spec.fields})
+                self.content_forms.append(form)
+        return items
+
+    def add_error(self, index: int, field: str, messages: list[str]):
+        form = self.content_forms[index] if index < len(self.content_forms) else None
+        target = form if form is not None else (self.form if self.kind == "picks" else self.formset.forms[0])
+        known = field in target.fields
+        for message in messages:
+            target.add_error(field if known else None, message)
+
+
+class SectionEditor:
+    """Everything on one section page, bound or not, and its content for the service."""
+
+    def __init__(self, section: Section, evaluation: Evaluation, data=None):
+        self.section = section
+        self.evaluation = evaluation
+        current = section_content(evaluation, section)
+        form_class = section_fields_form(section)
+        self.fields_form = None
+        if form_class is not None:
+            names = section.profile_fields or section.evaluation_fields
+            # Unbound to the stored row: the service, not the form, writes it.
+            self.fields_form = form_class(
+                data, prefix="section", initial={name: current[name] for name in names}
+            )
+        self.parts = [Part(spec, current[spec.key], data, prefix=spec.key) for spec in section.rows]
+
+    def is_valid(self) -> bool:
+        valid = [part.is_valid() for part in self.parts]
+        if self.fields_form is not None:
+            valid.append(self.fields_form.is_valid())
+        return all(valid)
+
+    def content(self) -> dict:
+        content = {}
+        if self.fields_form is not None:
+            content.update(
+                {name: self.fields_form.cleaned_data[name] for name in self.fields_form.Meta.fields}
+            )
+        for part in self.parts:
+            content[part.key] = part.content()
+        return content
+
+    def add_errors(self, error: ValidationError):
+        """Put the service's errors ("ratings.3.assist_level", "sessions_per_week") on the right form."""
+        parts = {part.key: part for part in self.parts}
+        for key, messages in error.message_dict.items():
+            _section, _dot, path = key.partition(".")
+            head, _dot, rest = path.partition(".")
+            if head in parts and rest:
+                index, _dot, field = rest.partition(".")
+                parts[head].add_error(int(index), field, messages)
+            elif self.fields_form is not None and head in self.fields_form.fields:
+                for message in messages:
+                    self.fields_form.add_error(head, message)
+            elif self.fields_form is not None:
+                for message in messages:
+                    self.fields_form.add_error(None, message)
+            else:
+                for message in messages:
+                    self.parts[0].add_error(0, "__all__", [message])
+
+    @property
+    def has_errors(self) -> bool:
+        forms_with_errors = [self.fields_form] if self.fields_form is not None else []
+        for part in self.parts:
+            if part.kind == "picks":
+                forms_with_errors.append(part.form)
+            else:
+                forms_with_errors.extend(part.formset.forms)
+                if part.formset.non_form_errors():
+                    return True
+        return any(form.errors for form in forms_with_errors if form.is_bound)
+
+
+class StartEvaluationForm(forms.Form):
+    kind = forms.ChoiceField(choices=EvaluationKind.choices, initial=EvaluationKind.INITIAL)
+    date_of_service = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    previous_evaluation = forms.ModelChoiceField(
+        queryset=Evaluation.objects.none(),
+        required=False,
+        label="Compared with (for a re-evaluation or discharge)",
+        to_field_name="public_id",
+    )
+
+    def __init__(self, *args, baselines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["previous_evaluation"].queryset = baselines
+        self.fields["previous_evaluation"].label_from_instance = lambda evaluation: (
+            f"{evaluation.get_kind_display()} of {evaluation.date_of_service:%m/%d/%Y} by {evaluation.therapist.display_name}"
+        )
+        self.fields["date_of_service"].initial = timezone.localdate()
+        self.fields["date_of_service"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label="Your password",
+        help_text="Signing seals the evaluation: it cannot change afterwards, only take addenda.",
+    )
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Addendum")

@@ -1,0 +1,57 @@
+"""How a section reads on the evaluation page and the report: labels and display values."""
+
+from dataclasses import dataclass
+
+from evaluations.models import Evaluation
+from evaluations.sections import RowList, Section
+from evaluations.selectors import section_content
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class PresentedSection:
+    section: Section
+    fields: list[tuple[str, str]]
+    tables: list[Table]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.fields and not any(table.rows for table in self.tables)
+
+
+def _display(instance, name: str) -> str:
+    field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "strftime"):
+        return value.strftime("%m/%d/%Y")
+    return str(value)
+
+
+def _table(spec: RowList, rows: list) -> Table:
+    fields = [spec.model._meta.get_field(name) for name in spec.fields]
+    headers = [str(field.verbose_name).capitalize() for field in fields]
+    return Table(spec.title, headers, [[_display(row, field.name) for field in fields] for row in rows])
+
+
+def present_section(evaluation: Evaluation, section: Section) -> PresentedSection:
+    content = section_content(evaluation, section)
+    target = evaluation.profile if section.profile_fields else evaluation
+    fields = []
+    for name in (*section.profile_fields, *section.evaluation_fields):
+        if content[name] not in ("", None):
+            label = str(target._meta.get_field(name).verbose_name)
+            fields.append((label[:1].upper() + label[1:], _display(target, name)))
+    tables = [_table(spec, content[spec.key]) for spec in section.rows]
+    return PresentedSection(section, fields, tables)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from evaluations import views
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("patients/<uuid:patient_id>/evaluations/new/", views.evaluation_start, name="start"),
+    path("evaluations/<uuid:public_id>/", views.evaluation_detail, name="detail"),
+    path("evaluations/<uuid:public_id>/sign/", views.evaluation_sign, name="sign"),
+    path("evaluations/<uuid:public_id>/addenda/", views.evaluation_addendum, name="addendum"),
+    path("evaluations/<uuid:public_id>/<slug:section>/", views.evaluation_section, name="section"),
+]

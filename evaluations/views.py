@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from buffalo_ot.exceptions import Conflict
+from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
+from evaluations.models import Evaluation
+from evaluations.presenters import present_section
+from evaluations.sections import SECTIONS, SECTIONS_BY_SLUG
+from evaluations.selectors import (
+    can_read_content,
+    get_evaluation,
+    list_evaluations,
+    list_signable_baselines,
+    signing_requirements,
+)
+from evaluations.services import (
+    add_addendum,
+    record_evaluation_viewed,
+    save_sections,
+    sign_evaluation,
+    start_evaluation,
+)
+from patients.models import Patient
+from patients.selectors import get_patient
+
+
+def evaluations_chart_panel(request, patient: Patient) -> dict | None:
+    """The patient chart's evaluation list: date, kind, status, therapist, for every role that may see it."""
+    if not request.user.has_perm("evaluations.view_evaluation"):
+        return None
+    evaluations = (
+        list_evaluations(viewer=request.user)
+        .filter(patient=patient)
+        .order_by("-date_of_service", "-created_at")
+    )
+    return {
+        "template": "evaluations/_chart_panel.html",
+        "context": {
+            "patient": patient,
+            "evaluations": evaluations,
+            "can_read": can_read_content(request.user),
+            "can_start": request.user.has_perm("evaluations.add_evaluation") and not patient.is_archived,
+        },
+    }
+
+
+def _evaluation_or_404(request, public_id) -> Evaluation:
+    try:
+        return get_evaluation(viewer=request.user, public_id=public_id)
+    except Evaluation.DoesNotExist as missing:
+        raise Http404("No such evaluation.") from missing
+
+
+@permission_required("evaluations.add_evaluation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evaluation_start(request, patient_id):
+    try:
+        patient = get_patient(viewer=request.user, public_id=patient_id)
+    except Patient.DoesNotExist as missing:
+        raise Http404("No such patient.") from missing
+    form = StartEvaluationForm(
+        request.POST or None, baselines=list_signable_baselines(viewer=request.user, patient=patient)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = start_evaluation(by=request.user, patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)  # keys are this form's fields
+        except Conflict as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(
+                request, "Draft started. Work through the sections in any order; sign when complete."
+            )
+            return redirect("evaluations:section", public_id=evaluation.public_id, section=SECTIONS[0].slug)
+    return render(request, "evaluations/start.html", {"form": form, "patient": patient})
+
+
+@permission_required("evaluations.view_evaluation", raise_exception=True)
+def evaluation_detail(request, public_id):
+    """The evaluation laid out as a clinical report; a draft's owner also sees what is left to do."""
+    evaluation = _evaluation_or_404(request, public_id)
+    record_evaluation_viewed(evaluation=evaluation, by=request.user)
+    is_owner_draft = not evaluation.is_signed and evaluation.therapist_id == request.user.pk
+    return render(
+        request,
+        "evaluations/detail.html",
+        {
+            "evaluation": evaluation,
+            "patient": evaluation.patient,
+            "sections": [present_section(evaluation, section) for section in SECTIONS],
+            "requirements": None if evaluation.is_signed else signing_requirements(evaluation),
+            "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
+            "can_addend": evaluation.is_signed and request.user.has_perm("evaluations.add_addendum"),
+            "addendum_form": AddendumForm(),
+        },
+    )
+
+
+@permission_required("evaluations.change_evaluation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evaluation_section(request, public_id, section):
+    spec = SECTIONS_BY_SLUG.get(section)
+    if spec is None:
+        raise Http404("No such section.")
+    evaluation = _evaluation_or_404(request, public_id)
+    if evaluation.is_signed:
+        messages.error(request, "This evaluation is signed and cannot change. Add an addendum instead.")
+        return redirect("evaluations:detail", public_id=evaluation.public_id)
+    if evaluation.therapist_id != request.user.pk:
+        raise PermissionDenied("Only the evaluation's own therapist edits this draft.")
+    editor = SectionEditor(spec, evaluation, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and editor.is_valid():
+        try:
+            save_sections(evaluation=evaluation, by=request.user, contents={spec: editor.content()})
+        except ValidationError as error:
+            editor.add_errors(error)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
+        else:
+            messages.success(request, f"{spec.title} saved.")
+            following = SECTIONS[SECTIONS.index(spec) + 1] if spec is not SECTIONS[-1] else None
+            if "save_next" in request.POST and following is not None:
+                return redirect("evaluations:section", public_id=evaluation.public_id, section=following.slug)
+            return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
+    elif request.method == "GET":
+        record_evaluation_viewed(evaluation=evaluation, by=request.user)
+    return render(
+        request,
+        "evaluations/section_form.html",
+        {
+            "evaluation": evaluation,
+            "patient": evaluation.patient,
+            "section": spec,
+            "sections": SECTIONS,
+            "editor": editor,
+            "is_last": spec is SECTIONS[-1],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("evaluations.sign_evaluation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evaluation_sign(request, public_id):
+    evaluation = _evaluation_or_404(request, public_id)
+    if evaluation.is_signed:
+        messages.info(request, "This evaluation is already signed.")
+        return redirect("evaluations:detail", public_id=evaluation.public_id)
+    if evaluation.therapist_id != request.user.pk:
+        raise PermissionDenied("Only the evaluation's own therapist signs it.")
+    form = SignForm(request.POST or None)
+    requirements = signing_requirements(evaluation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_evaluation(evaluation=evaluation, by=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                for message in field_messages:
+                    form.add_error("password" if field == "password" else None, message)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
+        else:
+            messages.success(request, "Signed. The evaluation is now part of the permanent record.")
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
+    return render(
+        request,
+        "evaluations/sign.html",
+        {
+            "evaluation": evaluation,
+            "patient": evaluation.patient,
+            "form": form,
+            "requirements": requirements,
+            "is_complete": all(requirement.is_met for requirement in requirements),
+        },
+    )
+
+
+@permission_required("evaluations.add_addendum", raise_exception=True)
+@require_POST
+def evaluation_addendum(request, public_id):
+    evaluation = _evaluation_or_404(request, public_id)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            add_addendum(evaluation=evaluation, by=request.user, text=form.cleaned_data["text"])
+        except (ValidationError, Conflict) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, "Addendum added.")
+    else:
+        messages.error(request, "Write the addendum before adding it.")
+    return redirect("evaluations:detail", public_id=evaluation.public_id)

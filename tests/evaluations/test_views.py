@@ -1,0 +1,321 @@
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from evaluations.models import Addendum, Evaluation, RangeOfMotionMeasurement
+from evaluations.selectors import evaluation_content, get_evaluation
+from evaluations.services import save_sections, sign_evaluation
+from occupations.models import (
+    Activity,
+    ImbalanceCause,
+    Intervention,
+    JointMotion,
+    LifeRole,
+    MuscleGroup,
+    NeuromuscularTest,
+)
+from tests.evaluations.content import as_sections, full_content
+from tests.factories import EvaluationFactory, PatientFactory, TherapistFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def draft(therapist, patient):
+    return EvaluationFactory(therapist=therapist, patient=patient)
+
+
+def page_data(editor) -> dict:
+    """Everything the section page would post back untouched."""
+    data = {}
+    if editor.fields_form is not None:
+        for field in editor.fields_form:
+            value = field.value()
+            if value not in (None, False):
+                data[field.html_name] = value
+    for part in editor.parts:
+        if part.kind == "picks":
+            field = part.form[part.spec.fields[0]]
+            data[field.html_name] = [str(value) for value in field.value() or []]
+            continue
+        for field in part.formset.management_form:
+            data[field.html_name] = field.value()
+        for form in part.formset.forms:
+            for field in form:
+                value = field.value()
+                if value not in (None, False):
+                    data[field.html_name] = value
+    return data
+
+
+def post_section(client, evaluation, slug, **changes):
+    editor = client.get(f"/evaluations/{evaluation.public_id}/{slug}/").context["editor"]
+    return client.post(f"/evaluations/{evaluation.public_id}/{slug}/", {**page_data(editor), **changes})
+
+
+def pk(model, code):
+    return str(model.objects.get(code=code).pk)
+
+
+def test_every_section_round_trips_through_the_pages(page_client, therapist, draft):
+    client = page_client(therapist)
+    target = (draft.date_of_service + timezone.timedelta(weeks=6)).isoformat()
+    dressing = Activity.objects.get(code="dressing")
+    cooking = Activity.objects.get(code="cooking")
+    posts = {
+        "profile": {"section-reason_for_therapy": "Hip pain after THR", "section-hand_dominance": "left"},
+        "physical-function": {
+            "strength-0-muscle_group": pk(MuscleGroup, "hip_abductors"),
+            "strength-0-side": "right",
+            "strength-0-grade": "3+",
+            "range_of_motion-0-joint_motion": pk(JointMotion, "hip_flexion"),
+            "range_of_motion-0-side": "right",
+            "range_of_motion-0-mode": "active",
+            "range_of_motion-0-degrees": "85",
+            "grip-0-hand": "right",
+            "grip-0-trial_1_kg": "21.5",
+        },
+        "neuromuscular-function": {
+            "tests-0-test": pk(NeuromuscularTest, "nine_hole_peg"),
+            "tests-0-side": "left",
+            "tests-0-value": "24.2",
+        },
+        "cognition": {
+            "findings-0-domain": "recall",
+            "findings-0-rating": "intact",
+            "screens-0-instrument": "mini_cog",
+            "screens-0-total_score": "4",
+        },
+        "occupational-inventory": {
+            "roles-0-role": pk(LifeRole, "parent"),
+            "roles-0-status": "current",
+            "roles-0-importance": "very",
+            "other_activities-0-name": "Bowling",
+        },
+        "adl-checklist": {},
+        "iadl-checklist": {},
+        "muscle-imbalance": {"causes-cause": [pk(ImbalanceCause, "prolonged_sitting")]},
+        "assessment-and-plan": {
+            "section-assessment_summary": "Weak abductors.",
+            "section-sessions_per_week": "2",
+            "section-duration_weeks": "6",
+            "goals-0-term": "long_term",
+            "goals-0-description": "Dresses lower body independently.",
+            "goals-0-target_on": target,
+            "interventions-intervention": [pk(Intervention, "home_program")],
+        },
+    }
+    for slug, changes in posts.items():
+        editor = client.get(f"/evaluations/{draft.public_id}/{slug}/").context["editor"]
+        data = {**page_data(editor), **changes}
+        for part in editor.parts:
+            if part.kind == "grid":
+                for index, form in enumerate(part.formset.forms):
+                    if form.initial["activity"] in (dressing.pk, cooking.pk):
+                        data[f"{part.prefix}-{index}-assist_level"] = "minimal_assist"
+                        data[f"{part.prefix}-{index}-limited_by_pain"] = "on"
+        response = client.post(f"/evaluations/{draft.public_id}/{slug}/", data)
+        assert response.status_code == 302, (slug, response.content.decode()[:3000])
+
+    content = evaluation_content(get_evaluation(viewer=therapist, public_id=draft.public_id))
+    assert content["profile"]["hand_dominance"] == "left"
+    assert [(r.grade, r.side) for r in content["physical_function"]["strength"]] == [("3+", "right")]
+    assert content["physical_function"]["grip"][0].trials == [21.5]
+    assert content["neuromuscular_function"]["tests"][0].value == Decimal("24.2")
+    assert [r.instrument for r in content["cognition"]["screens"]] == ["mini_cog"]
+    assert [r.name for r in content["occupational_inventory"]["other_activities"]] == ["Bowling"]
+    assert [(r.activity.code, r.limited_by_pain) for r in content["adl_checklist"]["ratings"]] == [
+        ("dressing", True)
+    ]
+    assert [r.activity.code for r in content["iadl_checklist"]["ratings"]] == ["cooking"]
+    assert [r.cause.code for r in content["muscle_imbalance"]["causes"]] == ["prolonged_sitting"]
+    assert [r.intervention.code for r in content["assessment_and_plan"]["interventions"]] == ["home_program"]
+
+
+def test_an_error_keeps_everything_typed_and_saves_nothing(page_client, therapist, draft):
+    client = page_client(therapist)
+    response = post_section(
+        client,
+        draft,
+        "physical-function",
+        **{
+            "strength-0-muscle_group": pk(MuscleGroup, "hip_flexors"),
+            "strength-0-side": "left",
+            "strength-0-grade": "4",
+            "range_of_motion-0-joint_motion": pk(JointMotion, "shoulder_flexion"),
+            "range_of_motion-0-side": "left",
+            "range_of_motion-0-mode": "active",
+            "range_of_motion-0-degrees": "400",
+            "range_of_motion-0-notes": "typed note",
+        },
+    )
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "outside what shoulder flexion can measure" in content
+    assert 'value="400"' in content and 'value="typed note"' in content
+    assert "selected>4 — Good</option>" in content
+    assert not RangeOfMotionMeasurement.objects.exists()
+    assert not draft.strength_measurements.exists()
+
+
+def test_service_errors_land_on_the_row_that_caused_them(page_client, therapist, draft):
+    response = post_section(
+        page_client(therapist),
+        draft,
+        "physical-function",
+        **{
+            "section-mmt_scale": "mrc",
+            "strength-0-muscle_group": pk(MuscleGroup, "hip_flexors"),
+            "strength-0-side": "left",
+            "strength-0-grade": "4+",
+        },
+    )
+    assert response.status_code == 400
+    assert "The MRC scale has whole grades only" in response.content.decode()
+    assert response.context["editor"].parts[0].formset.forms[0].errors["grade"]
+
+
+def test_a_checklist_row_with_details_but_no_level_is_refused(page_client, therapist, draft):
+    client = page_client(therapist)
+    editor = client.get(f"/evaluations/{draft.public_id}/adl-checklist/").context["editor"]
+    data = {**page_data(editor), "ratings-0-notes": "needs a bench"}
+    response = client.post(f"/evaluations/{draft.public_id}/adl-checklist/", data)
+    assert response.status_code == 400
+    assert "Choose an assist level" in response.content.decode()
+    assert not draft.activity_ratings.exists()
+
+
+def test_sign_then_read_only_then_addendum(page_client, therapist, draft):
+    save_sections(evaluation=draft, by=therapist, contents=as_sections(full_content(draft.date_of_service)))
+    client = page_client(therapist)
+
+    wrong = client.post(f"/evaluations/{draft.public_id}/sign/", {"password": "nope"})
+    assert wrong.status_code == 200 and "That is not your password." in wrong.content.decode()
+    signed = client.post(f"/evaluations/{draft.public_id}/sign/", {"password": PASSWORD}, follow=True)
+    assert "Electronically signed by" in signed.content.decode()
+
+    edit = client.get(f"/evaluations/{draft.public_id}/physical-function/")
+    assert edit.status_code == 302
+    refused = post_section_raw = client.post(
+        f"/evaluations/{draft.public_id}/physical-function/", {"section-mmt_scale": "mrc"}
+    )
+    assert refused.status_code == 302 and post_section_raw["Location"] == f"/evaluations/{draft.public_id}/"
+    draft.refresh_from_db()
+    assert (draft.status, draft.mmt_scale) == ("signed", "kendall")
+
+    client.post(
+        f"/evaluations/{draft.public_id}/addenda/", {"text": "Late entry: patient uses a reacher at home."}
+    )
+    page = client.get(f"/evaluations/{draft.public_id}/").content.decode()
+    assert "Late entry: patient uses a reacher at home." in page
+
+
+def test_starting_from_the_chart(page_client, therapist, patient):
+    client = page_client(therapist)
+    chart = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert "New evaluation" in chart
+    response = client.post(
+        f"/patients/{patient.public_id}/evaluations/new/",
+        {"kind": "initial", "date_of_service": timezone.localdate().isoformat()},
+    )
+    evaluation = Evaluation.objects.get()
+    assert response["Location"] == f"/evaluations/{evaluation.public_id}/profile/"
+
+
+def test_a_re_evaluation_needs_a_baseline_on_the_page(page_client, therapist, patient):
+    response = page_client(therapist).post(
+        f"/patients/{patient.public_id}/evaluations/new/",
+        {"kind": "re_evaluation", "date_of_service": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 200
+    assert "A re-evaluation is compared with an earlier signed evaluation" in response.content.decode()
+    assert not Evaluation.objects.exists()
+
+
+def signed_evaluation(therapist, patient):
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    save_sections(
+        evaluation=evaluation, by=therapist, contents=as_sections(full_content(evaluation.date_of_service))
+    )
+    return sign_evaluation(evaluation=evaluation, by=therapist, password=PASSWORD)
+
+
+# role -> (start page, detail, section editor, sign page, addendum post)
+PAGE_MATRIX = {
+    "anonymous": (302, 302, 302, 302, 302),
+    "nobody": (403, 403, 403, 403, 403),
+    "front_desk": (403, 403, 403, 403, 403),
+    "owner": (200, 200, 200, 200, 302),
+    "other_therapist": (200, 200, 403, 403, 302),
+    "clinic_admin": (403, 200, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", PAGE_MATRIX)
+def test_page_permission_matrix(client, users, therapist, patient, draft, role):
+    signed = signed_evaluation(therapist, PatientFactory())
+    user = {**users, "owner": therapist, "other_therapist": TherapistFactory(username="other")}.get(role)
+    if user is not None:
+        client.force_login(user)
+
+    statuses = (
+        client.get(f"/patients/{patient.public_id}/evaluations/new/").status_code,
+        client.get(f"/evaluations/{draft.public_id}/").status_code,
+        client.get(f"/evaluations/{draft.public_id}/profile/").status_code,
+        client.get(f"/evaluations/{draft.public_id}/sign/").status_code,
+        client.post(f"/evaluations/{signed.public_id}/addenda/", {"text": "note"}).status_code,
+    )
+
+    assert statuses == PAGE_MATRIX[role]
+    expected_addenda = 1 if role in ("owner", "other_therapist") else 0
+    assert Addendum.objects.filter(evaluation=signed).count() == expected_addenda
+
+
+def test_front_desk_sees_evaluations_exist_on_the_chart_but_no_content(
+    page_client, front_desk, therapist, patient
+):
+    evaluation = signed_evaluation(therapist, patient)
+    chart = page_client(front_desk).get(f"/patients/{patient.public_id}/").content.decode()
+    assert "Initial evaluation" in chart and "Signed" in chart
+    assert f"/evaluations/{evaluation.public_id}/" not in chart
+    assert "Hip abductor" not in chart
+
+
+def test_viewing_an_evaluation_is_audited(page_client, clinic_admin, therapist, patient):
+    evaluation = signed_evaluation(therapist, patient)
+    page_client(clinic_admin).get(f"/evaluations/{evaluation.public_id}/")
+    event = AuditEvent.objects.get(action="view", record_type="evaluations.evaluation")
+    assert (event.actor, event.channel, event.patient_public_id) == (clinic_admin, "page", patient.public_id)
+
+
+def test_detail_page_query_count_does_not_grow_with_rows(
+    page_client, therapist, patient, django_assert_num_queries
+):
+    evaluation = signed_evaluation(therapist, patient)
+    client = page_client(therapist)
+    # session, user, permissions (2), evaluation with its people and profile, 19 prefetches,
+    # audit event, session refresh (3)
+    with django_assert_num_queries(28):
+        client.get(f"/evaluations/{evaluation.public_id}/")
+    RangeOfMotionMeasurement.objects.bulk_create(
+        [
+            RangeOfMotionMeasurement(
+                evaluation=evaluation,
+                joint_motion=JointMotion.objects.get(code="knee_flexion"),
+                side="left",
+                degrees=d,
+            )
+            for d in range(10, 60, 5)
+        ]
+    )
+    with django_assert_num_queries(28):
+        response = client.get(f"/evaluations/{evaluation.public_id}/")
+    assert response.content.decode().count("Knee flexion") == 10
+
+
+def test_unknown_section_is_404(page_client, therapist, draft):
+    assert page_client(therapist).get(f"/evaluations/{draft.public_id}/nonsense/").status_code == 404
