@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
+from evaluations.selectors import list_evaluations
 from patients.selectors import list_registered_today
 
 
@@ -20,6 +21,10 @@ def home(request):
         "is_clinic_admin": CLINIC_ADMIN in roles or request.user.is_superuser,
         "can_view_patients": request.user.has_perm("patients.view_patient"),
     }
+    if context["is_therapist"] and request.user.has_perm("evaluations.change_evaluation"):
+        mine = list_evaluations(viewer=request.user).filter(therapist=request.user)
+        context["my_drafts"] = mine.drafts().order_by("-date_of_service", "-created_at")[:20]
+        context["my_recent_signatures"] = mine.signed().order_by("-signed_at")[:10]
     if context["can_view_patients"]:
         context["registered_today"] = list_registered_today(viewer=request.user, today=timezone.localdate())[
             :20

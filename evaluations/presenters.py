@@ -25,6 +25,11 @@ class PresentedSection:
         return not self.fields and not any(table.rows for table in self.tables)
 
 
+def _sentence_case(label: str) -> str:
+    """ "MMT grade" stays as it is; "range of motion" becomes "Range of motion"."""
+    return label[:1].upper() + label[1:]
+
+
 def _display(instance, name: str) -> str:
     field = instance._meta.get_field(name)
     value = getattr(instance, name)
@@ -41,7 +46,7 @@ def _display(instance, name: str) -> str:
 
 def _table(spec: RowList, rows: list) -> Table:
     fields = [spec.model._meta.get_field(name) for name in spec.fields]
-    headers = [str(field.verbose_name).capitalize() for field in fields]
+    headers = [_sentence_case(str(field.verbose_name)) for field in fields]
     return Table(spec.title, headers, [[_display(row, field.name) for field in fields] for row in rows])
 
 
@@ -52,6 +57,6 @@ def present_section(evaluation: Evaluation, section: Section) -> PresentedSectio
     for name in (*section.profile_fields, *section.evaluation_fields):
         if content[name] not in ("", None):
             label = str(target._meta.get_field(name).verbose_name)
-            fields.append((label[:1].upper() + label[1:], _display(target, name)))
+            fields.append((_sentence_case(label), _display(target, name)))
     tables = [_table(spec, content[spec.key]) for spec in section.rows]
     return PresentedSection(section, fields, tables)

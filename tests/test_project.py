@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import User
+from buffalo_ot.management.commands.seed_demo import DEMO_PASSWORD
 from patients.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,20 @@ def test_seed_demo_is_idempotent_and_users_can_log_in(client, settings):
         == 302
     )
     assert User.objects.get(username="clinicadmin").is_staff
+
+
+def test_seed_demo_makes_a_living_clinic_of_evaluations(settings):
+    from evaluations.models import Addendum, Evaluation
+
+    settings.ALLOW_DEMO_DATA = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert Evaluation.objects.signed().count() == 3
+    assert Evaluation.objects.drafts().count() == 2
+    follow_up = Evaluation.objects.get(kind="re_evaluation")
+    assert follow_up.previous_evaluation.is_signed
+    assert Addendum.objects.filter(evaluation=follow_up.previous_evaluation).count() == 1
 
 
 def test_seed_demo_is_refused_outside_demo_installations(settings):

@@ -15,10 +15,9 @@ from stdnum import luhn
 
 from accounts.models import User
 from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
+from buffalo_ot.management.demo_evaluations import DEMO_PASSWORD, seed_evaluations
 from patients.models import Patient
 from patients.services import register_patient
-
-DEMO_PASSWORD = "buffalo-demo-2026"
 
 DEMO_USERS = [
     # username, first, last, credentials, role, is_staff
@@ -139,7 +138,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users()
             created = self._patients(count=patients, by=users["frontdesk"])
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(users)} users, {created} new patients."))
+            evaluations = seed_evaluations(therapist=users["therapist"], colleague=users["therapist2"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(users)} users, {created} new patients, {evaluations} new evaluations."
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, _cred, role, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role}")
