@@ -73,7 +73,7 @@ class EvaluationAdmin(SimpleHistoryAdmin):
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        evaluation = self.get_object(request, object_id)
+        evaluation = self.get_object(request, object_id) if request.method == "GET" else None
         if evaluation is not None:
             record_evaluation_viewed(evaluation=evaluation, by=request.user)
         return super().change_view(request, object_id, form_url, extra_context)

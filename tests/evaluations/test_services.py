@@ -303,3 +303,20 @@ def test_every_change_is_kept_in_history(draft, therapist):
         ("-", 100, therapist),
         ("+", 110, therapist),
     ]
+
+
+def test_a_retired_entry_already_on_a_draft_can_stay(draft, therapist):
+    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}})
+    JointMotion.objects.filter(code="shoulder_flexion").update(is_active=False)
+
+    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(105)]}})
+
+    assert list(RangeOfMotionMeasurement.objects.values_list("degrees", flat=True)) == [105]
+
+
+def test_a_retired_entry_is_refused_on_a_draft_that_never_had_it(draft, therapist):
+    JointMotion.objects.filter(code="shoulder_flexion").update(is_active=False)
+    with pytest.raises(ValidationError) as refused:
+        save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}})
+    assert "retired" in refused.value.message_dict["physical_function.range_of_motion.0.joint_motion"][0]
+    assert not RangeOfMotionMeasurement.objects.exists()

@@ -319,3 +319,21 @@ def test_detail_page_query_count_does_not_grow_with_rows(
 
 def test_unknown_section_is_404(page_client, therapist, draft):
     assert page_client(therapist).get(f"/evaluations/{draft.public_id}/nonsense/").status_code == 404
+
+
+def test_chart_and_home_query_counts_do_not_grow_with_evaluations(
+    page_client, therapist, patient, django_assert_num_queries
+):
+    client = page_client(therapist)
+    EvaluationFactory(therapist=therapist, patient=patient)
+    with django_assert_num_queries(10):
+        client.get(f"/patients/{patient.public_id}/")
+    with django_assert_num_queries(11):
+        client.get("/")
+    EvaluationFactory.create_batch(15, therapist=therapist, patient=patient)
+    with django_assert_num_queries(10):
+        chart = client.get(f"/patients/{patient.public_id}/")
+    with django_assert_num_queries(11):
+        home = client.get("/")
+    assert chart.content.decode().count("Draft</span>") == 16
+    assert home.content.decode().count("Initial evaluation ·") == 16
