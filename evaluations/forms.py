@@ -147,6 +147,31 @@ class PickListForm(forms.Form):
         )
 
 
+class RowFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove"
+            form.fields["DELETE"].widget.attrs.update(
+                {
+                    "class": "form-check-input",
+                    "aria-label": f"Remove row {index + 1}" if index is not None else "Remove row",
+                }
+            )
+
+
+def describe_errors(forms_with_fields) -> None:
+    """Tie each error message to its input for screen readers (aria-invalid, aria-describedby)."""
+    for form in forms_with_fields:
+        if not form.is_bound:
+            continue
+        for name in form.errors:
+            if name in form.fields:
+                attrs = form.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{form[name].auto_id}-error"
+
+
 class Part:
     """One list of a section on the page: how it is shown and how it becomes content."""
 
@@ -173,7 +198,9 @@ class Part:
             )
         else:
             form_class = forms.modelform_factory(spec.model, form=RowForm, fields=list(spec.fields))
-            formset_class = forms.formset_factory(form_class, extra=2 if rows else 3, can_delete=True)
+            formset_class = forms.formset_factory(
+                form_class, formset=RowFormSet, extra=2 if rows else 3, can_delete=True
+            )
             initial = [
                 {name: getattr(row, spec.model._meta.get_field(name).attname) for name in spec.fields}
                 for row in rows
@@ -208,11 +235,21 @@ class Part:
             form.activity_label = activity.label
             form.activity_description = activity.description
             form.is_core_iadl = activity.is_core_iadl
+            for name, what in (
+                ("limited_by_pain", "limited by pain"),
+                ("limited_by_imbalance", "limited by muscle imbalance"),
+                ("priority", "priority for the client"),
+                ("notes", "notes"),
+            ):
+                form.fields[name].widget.attrs["aria-label"] = f"{activity.label}: {what}"
 
     def is_valid(self) -> bool:
         if self.kind == "picks":
             return self.form.is_valid()
         return self.formset.is_valid()
+
+    def describe_errors(self) -> None:
+        describe_errors([self.form] if self.kind == "picks" else self.formset.forms)
 
     def content(self) -> list[dict]:
         self.content_forms = []
@@ -301,6 +338,12 @@ class SectionEditor:
             else:
                 for message in messages:
                     self.parts[0].add_error(0, "__all__", [message])
+
+    def describe_errors(self) -> None:
+        if self.fields_form is not None:
+            describe_errors([self.fields_form])
+        for part in self.parts:
+            part.describe_errors()
 
     @property
     def has_errors(self) -> bool:

@@ -25,6 +25,9 @@ class PresentedSection:
         return not self.fields and not any(table.rows for table in self.tables)
 
 
+UNIT_SYMBOLS = {"s": "s", "cm": "cm", "{count}": "", "m/s": "m/s"}
+
+
 def _sentence_case(label: str) -> str:
     """ "MMT grade" stays as it is; "range of motion" becomes "Range of motion"."""
     return label[:1].upper() + label[1:]
@@ -41,6 +44,10 @@ def _display(instance, name: str) -> str:
         return "Yes" if value else "No"
     if hasattr(value, "strftime"):
         return value.strftime("%m/%d/%Y")
+    if hasattr(value, "normalize"):  # Decimal: 24.60 -> 24.6, with the test's unit where it has one
+        text = f"{value.normalize():f}"
+        unit = UNIT_SYMBOLS.get(getattr(instance, "unit", ""), "") if name == "value" else ""
+        return f"{text} {unit}".strip()
     return str(value)
 
 

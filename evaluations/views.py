@@ -130,6 +130,7 @@ def evaluation_section(request, public_id, section):
             return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
     elif request.method == "GET":
         record_evaluation_viewed(evaluation=evaluation, by=request.user)
+    editor.describe_errors()
     return render(
         request,
         "evaluations/section_form.html",

@@ -337,3 +337,36 @@ def test_chart_and_home_query_counts_do_not_grow_with_evaluations(
         home = client.get("/")
     assert chart.content.decode().count("Draft</span>") == 16
     assert home.content.decode().count("Initial evaluation ·") == 16
+
+
+def test_every_input_has_a_name_for_screen_readers_and_errors_point_at_their_input(
+    page_client, therapist, draft
+):
+    client = page_client(therapist)
+    grid = client.get(f"/evaluations/{draft.public_id}/adl-checklist/").content.decode()
+    assert 'aria-label="Getting dressed: limited by pain"' in grid
+    assert 'aria-label="Getting dressed: notes"' in grid
+    assert "Getting dressed: Minimal assist</label>" in grid
+
+    response = post_section(
+        client,
+        draft,
+        "physical-function",
+        **{
+            "range_of_motion-0-joint_motion": pk(JointMotion, "shoulder_flexion"),
+            "range_of_motion-0-side": "left",
+            "range_of_motion-0-mode": "active",
+            "range_of_motion-0-degrees": "400",
+        },
+    )
+    content = response.content.decode()
+    assert 'aria-describedby="id_range_of_motion-0-degrees-error"' in content
+    assert 'id="id_range_of_motion-0-degrees-error"' in content
+    assert 'aria-label="Remove row 1"' in content
+
+
+def test_report_shows_units_and_trims_decimals(page_client, therapist, patient):
+    evaluation = signed_evaluation(therapist, patient)
+    content = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/").content.decode()
+    assert "14.2 s" in content  # Timed Up and Go, stored as 14.20
+    assert "21.5 s" in content  # Nine-Hole Peg Test
