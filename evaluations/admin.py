@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from buffalo_ot.admin_history import ReadOnlyHistoryAdmin
 from evaluations.models import Addendum, Evaluation
 from evaluations.services import record_evaluation_viewed
 
@@ -19,7 +19,7 @@ class AddendumInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(ReadOnlyHistoryAdmin):
     """For finding and auditing evaluations. Content is recorded and signed in the clinic's pages,
     which enforce the draft rules; here every evaluation is read-only and nothing is deleted."""
 
@@ -71,6 +71,9 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def record_view(self, request, obj) -> None:
+        record_evaluation_viewed(evaluation=obj, by=request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         evaluation = self.get_object(request, object_id) if request.method == "GET" else None

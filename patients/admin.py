@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from buffalo_ot.admin_history import ReadOnlyHistoryAdmin
 from patients.forms import FORM_FIELDS, DiagnosisCodesField
 from patients.models import Patient
 from patients.selectors import MAX_SEARCH_LENGTH, find_possible_duplicates
@@ -36,7 +36,7 @@ class PatientAdminForm(forms.ModelForm):
 
 
 @admin.register(Patient)
-class PatientAdmin(SimpleHistoryAdmin):
+class PatientAdmin(ReadOnlyHistoryAdmin):
     """Saves go through the patient services, so the audit trail sees admin changes too."""
 
     form = PatientAdminForm
@@ -79,17 +79,8 @@ class PatientAdmin(SimpleHistoryAdmin):
                 record_patient_viewed(patient=patient, by=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request, object_id, extra_context=None):
-        patient = self.get_object(request, object_id)
-        if patient is not None:
-            record_patient_viewed(patient=patient, by=request.user)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        patient = self.get_object(request, object_id)
-        if patient is not None:
-            record_patient_viewed(patient=patient, by=request.user)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    def record_view(self, request, obj) -> None:
+        record_patient_viewed(patient=obj, by=request.user)
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(

@@ -53,3 +53,18 @@ def test_signed_evaluations_are_read_only_in_the_admin(page_client, clinic_admin
 def test_front_desk_and_therapists_have_no_admin(page_client, front_desk, signed):
     assert page_client(front_desk).get("/admin/evaluations/evaluation/").status_code == 302
     assert Evaluation.objects.count() == 1
+
+
+def test_posting_to_a_history_version_cannot_unsign_or_rewrite(page_client, clinic_admin, signed):
+    client = page_client(clinic_admin)
+    first = signed.history.earliest("history_date")
+
+    assert client.get(f"/admin/evaluations/evaluation/{signed.pk}/history/").status_code == 200
+    assert client.get(f"/admin/evaluations/evaluation/{signed.pk}/history/{first.history_id}/").status_code == 200
+    refused = client.post(f"/admin/evaluations/evaluation/{signed.pk}/history/{first.history_id}/", {})
+
+    assert refused.status_code == 403
+    signed.refresh_from_db()
+    assert (signed.status, signed.signed_by_id is not None) == ("signed", True)
+    views = AuditEvent.objects.filter(action="view", channel="admin", record_type="evaluations.evaluation")
+    assert views.count() == 2
