@@ -13,6 +13,7 @@ class Action(models.TextChoices):
     SEARCH = "search", _("Search")
     EXPORT = "export", _("Export")
     SIGN = "sign", _("Sign")
+    SIGN_FAILED = "sign_failed", _("Failed signature (wrong password)")
     ADDENDUM = "addendum", _("Addendum")
     LOGIN = "login", _("Log in")
     LOGOUT = "logout", _("Log out")

@@ -102,12 +102,32 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
+def _nest(errors: dict) -> dict:
+    """{"a.b.0.c": [m]} -> {"a": {"b": {"0": {"c": [m]}}}}: the shape DRF gives nested serializers,
+    so a client reads a service's errors and a serializer's errors the same way."""
+    nested: dict = {}
+    for key, messages in errors.items():
+        *path, last = key.split(".")
+        target = nested
+        for step in path:
+            target = target.setdefault(step, {})
+            if not isinstance(target, dict):
+                break
+        else:
+            target.setdefault(last, []).extend(messages) if isinstance(target.get(last, []), list) else None
+            continue
+        nested.setdefault(key, messages)
+    return nested
+
+
 def _django_error_detail(error: DjangoValidationError):
     if hasattr(error, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in error.message_dict.items()
-        }
+        return _nest(
+            {
+                ("non_field_errors" if field == "__all__" else field): messages
+                for field, messages in error.message_dict.items()
+            }
+        )
     return {"non_field_errors": error.messages}
 
 

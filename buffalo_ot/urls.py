@@ -11,7 +11,7 @@ from evaluations.api.views import EvaluationViewSet
 from occupations.api.views import CATALOGUE_VIEWSETS
 from patients.api.views import PatientViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("patients", PatientViewSet, basename="patient")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 for kind, viewset in CATALOGUE_VIEWSETS.items():

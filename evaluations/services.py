@@ -5,7 +5,7 @@ nothing signed changes, signing needs the therapist's password and a complete
 record. Each write is one transaction with its audit event.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.choices import Action
+from audit.models import AuditEvent
 from audit.services import record_event
 from buffalo_ot.exceptions import Conflict
 from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale
@@ -107,10 +108,7 @@ def _lock_for_editing(evaluation: Evaluation, by: User) -> Evaluation:
         .select_related("patient", "profile")
         .get(pk=evaluation.pk)
     )
-    if locked.is_signed:
-        raise EvaluationSigned()
-    if locked.therapist_id != by.pk or not by.has_perm("evaluations.change_evaluation"):
-        raise PermissionDenied(_("Only the evaluation's own therapist may edit this draft."))
+    check_can_edit(evaluation=locked, by=by)
     return locked
 
 
@@ -133,10 +131,16 @@ def _row_rules(row, evaluation: Evaluation) -> dict[str, str]:
     return {}
 
 
+MAX_ROWS = 100  # per list: far beyond any real evaluation, short of a runaway request
+
+
 def _build_rows(
     evaluation: Evaluation, spec: RowList, items: list[dict], existing: list, errors: dict
 ) -> list:
     rows, seen = [], {}
+    if len(items) > MAX_ROWS:
+        errors[spec.key] = [_("At most %(max)s entries per list.") % {"max": MAX_ROWS}]
+        return []
     catalogue_fields = [name for name in spec.fields if spec.model._meta.get_field(name).is_relation]
     # A retired catalogue entry may stay on a draft that already had it, but not be newly chosen.
     already_chosen = {(name, getattr(row, f"{name}_id")) for row in existing for name in catalogue_fields}
@@ -278,17 +282,52 @@ class Incomplete(ValidationError):
     """Signing refused: required content is missing."""
 
 
-@transaction.atomic
+SIGNING_ATTEMPTS = 5
+SIGNING_LOCKOUT = timedelta(minutes=15)
+
+
+def check_can_edit(*, evaluation: Evaluation, by: User) -> None:
+    """Raise EvaluationSigned or PermissionDenied when `by` may not change this evaluation now."""
+    if evaluation.is_signed:
+        raise EvaluationSigned()
+    if evaluation.therapist_id != by.pk or not by.has_perm("evaluations.change_evaluation"):
+        raise PermissionDenied(_("Only the evaluation's own therapist may edit this draft."))
+
+
+def _recent_signing_failures(by: User) -> int:
+    since = timezone.now() - SIGNING_LOCKOUT
+    return AuditEvent.objects.filter(actor=by, action=Action.SIGN_FAILED, occurred_at__gte=since).count()
+
+
 def sign_evaluation(*, evaluation: Evaluation, by: User, password: str) -> Evaluation:
-    """The therapist confirms with their password; the record is checked and sealed."""
+    """The therapist confirms with their password; the record is checked and sealed.
+
+    Wrong passwords are audited and, like log-in failures, five in 15 minutes stop signing
+    for that therapist for a while, so the signature cannot be used to guess a password."""
     if not by.has_perm("evaluations.sign_evaluation"):
         raise PermissionDenied(_("Your role cannot sign evaluations."))
-    locked = _lock_for_editing(evaluation, by)
-    if not by.check_password(password or ""):
-        raise ValidationError({"password": _("That is not your password.")})
-    loaded = get_evaluation(viewer=by, public_id=locked.public_id)
+    check_can_edit(evaluation=evaluation, by=by)
+    loaded = get_evaluation(viewer=by, public_id=evaluation.public_id)
     missing = [requirement.label for requirement in signing_requirements(loaded) if not requirement.is_met]
     if missing:
+        raise Incomplete(
+            {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}
+        )
+    if _recent_signing_failures(by) >= SIGNING_ATTEMPTS:
+        raise PermissionDenied(_("Too many wrong passwords. Signing is paused for 15 minutes."))
+    if not by.check_password(password or ""):
+        with transaction.atomic():
+            record_event(actor=by, action=Action.SIGN_FAILED, record=loaded)
+        raise ValidationError({"password": _("That is not your password.")})
+    return _seal(loaded, by)
+
+
+@transaction.atomic
+def _seal(evaluation: Evaluation, by: User) -> Evaluation:
+    locked = _lock_for_editing(evaluation, by)  # re-checked under the lock: signed meanwhile?
+    loaded = get_evaluation(viewer=by, public_id=locked.public_id)
+    missing = [requirement.label for requirement in signing_requirements(loaded) if not requirement.is_met]
+    if missing:  # a save between the check and the lock emptied something
         raise Incomplete(
             {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}
         )

@@ -14,6 +14,7 @@ from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.sections import SECTIONS, RowList, Section
 from evaluations.selectors import evaluation_content, signing_requirements
+from evaluations.services import MAX_ROWS
 from patients.models import Patient
 
 
@@ -55,7 +56,10 @@ def section_serializer(section: Section) -> type[serializers.Serializer]:
     """One section: its fields and its row lists. Every key is optional in a PATCH; a list sent replaces the stored list."""
     model = OccupationalProfile if section.profile_fields else Evaluation
     fields = list(section.profile_fields or section.evaluation_fields)
-    declared = {spec.key: row_serializer(spec, section)(many=True, required=False) for spec in section.rows}
+    declared = {
+        spec.key: row_serializer(spec, section)(many=True, required=False, max_length=MAX_ROWS)
+        for spec in section.rows
+    }
     meta = type(
         "Meta",
         (),

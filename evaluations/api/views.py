@@ -1,5 +1,4 @@
 import django_filters
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -23,6 +22,7 @@ from evaluations.sections import SECTIONS_BY_KEY
 from evaluations.selectors import get_evaluation, list_evaluations
 from evaluations.services import (
     add_addendum,
+    check_can_edit,
     record_evaluation_viewed,
     save_sections,
     sign_evaluation,
@@ -83,6 +83,7 @@ class EvaluationViewSet(
 
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
+    lookup_value_converter = "uuid"  # a malformed id is a 404, like an unknown one
     filterset_class = EvaluationFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -123,8 +124,7 @@ class EvaluationViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         evaluation = self.get_object()
-        if not request.user.has_perm("evaluations.change_evaluation"):
-            raise PermissionDenied("Only therapists edit evaluations.")
+        check_can_edit(evaluation=evaluation, by=request.user)  # 409/403 before judging the body
         body = SectionsUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         contents = {SECTIONS_BY_KEY[key]: value for key, value in body.validated_data.items()}
@@ -143,6 +143,7 @@ class EvaluationViewSet(
     )
     def sign(self, request, id=None):
         evaluation = self.get_object()
+        check_can_edit(evaluation=evaluation, by=request.user)
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         evaluation = sign_evaluation(

@@ -31,6 +31,7 @@ def catalogue_viewset(kind: str) -> type[viewsets.GenericViewSet]:
         pagination_class = CataloguePagination
         filter_backends: list = []
         lookup_field = "code"
+        lookup_value_converter = "slug"
 
         def get_queryset(self):
             include_retired = self.action != "list" or self.request.query_params.get("include_retired") in {

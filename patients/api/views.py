@@ -93,6 +93,7 @@ class PatientViewSet(
     filterset_class = PatientFilter
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
+    lookup_value_converter = "uuid"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

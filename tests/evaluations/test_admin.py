@@ -60,7 +60,10 @@ def test_posting_to_a_history_version_cannot_unsign_or_rewrite(page_client, clin
     first = signed.history.earliest("history_date")
 
     assert client.get(f"/admin/evaluations/evaluation/{signed.pk}/history/").status_code == 200
-    assert client.get(f"/admin/evaluations/evaluation/{signed.pk}/history/{first.history_id}/").status_code == 200
+    assert (
+        client.get(f"/admin/evaluations/evaluation/{signed.pk}/history/{first.history_id}/").status_code
+        == 200
+    )
     refused = client.post(f"/admin/evaluations/evaluation/{signed.pk}/history/{first.history_id}/", {})
 
     assert refused.status_code == 403

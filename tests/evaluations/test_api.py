@@ -148,7 +148,8 @@ def test_service_rules_come_back_as_field_errors(api_client, therapist, draft):
         format="json",
     )
     assert response.status_code == 400
-    assert "physical_function.strength.0.grade" in response.json()
+    # the service's rule comes back in the same nested shape as a serializer's
+    assert "whole grades only" in response.json()["physical_function"]["strength"]["0"]["grade"][0]
 
 
 def test_signed_evaluations_refuse_changes_with_409_and_take_addenda(api_client, therapist, draft):
@@ -332,3 +333,60 @@ def test_unknown_evaluation_is_404(api_client, therapist):
         == 404
     )
     assert not Evaluation.objects.exists()
+
+
+def test_a_signed_evaluation_answers_409_even_to_a_bad_body(api_client, therapist, draft):
+    api = api_client(therapist)
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+    api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json")
+
+    assert api.patch(url(draft), {"profile": {"reason_for_therapy": 5}}, format="json").status_code == 409
+    assert api.post(url(draft, "sign/"), {}, format="json").status_code == 409
+
+
+def test_another_therapist_gets_403_before_any_body_check(api_client, draft):
+    other = api_client(TherapistFactory(username="other"))
+    assert other.patch(url(draft), {"profile": "nonsense"}, format="json").status_code == 403
+    assert other.post(url(draft, "sign/"), {}, format="json").status_code == 403
+
+
+def test_wrong_signing_passwords_are_audited_and_five_pause_signing(api_client, therapist, draft):
+    api = api_client(therapist)
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+    for _attempt in range(5):
+        assert api.post(url(draft, "sign/"), {"password": "guess"}, format="json").status_code == 400
+
+    paused = api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json")
+
+    assert paused.status_code == 403
+    assert AuditEvent.objects.filter(action="sign_failed", actor=therapist).count() == 5
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_lists_are_capped(api_client, therapist, draft):
+    rows = [{"name": f"Activity {n}"} for n in range(101)]
+    response = api_client(therapist).patch(
+        url(draft), {"occupational_inventory": {"other_activities": rows}}, format="json"
+    )
+    assert response.status_code == 400
+    assert "other_activities" in response.json()["occupational_inventory"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "x",
+        {"profile": []},
+        {"physical_function": {"strength": {"a": 1}}},
+        {"physical_function": {"strength": [None]}},
+    ],
+)
+def test_malformed_bodies_are_400_not_500(api_client, therapist, draft, body):
+    assert api_client(therapist).patch(url(draft), body, format="json").status_code == 400
+
+
+def test_a_malformed_id_is_404(api_client, therapist):
+    assert api_client(therapist).get("/api/v1/evaluations/not-a-uuid/").status_code == 404
+    assert api_client(therapist).get("/api/v1/patients/not-a-uuid/").status_code == 404

@@ -110,7 +110,9 @@ def test_history_can_be_read_but_not_reverted_and_reading_is_audited(
     first = patient.history.earliest("history_date")
 
     assert client.get(f"/admin/patients/patient/{patient.pk}/history/").status_code == 200
-    refused = client.post(f"/admin/patients/patient/{patient.pk}/history/{first.history_id}/", {"given_name": "Joan"})
+    refused = client.post(
+        f"/admin/patients/patient/{patient.pk}/history/{first.history_id}/", {"given_name": "Joan"}
+    )
     assert refused.status_code == 403
 
     patient.refresh_from_db()
