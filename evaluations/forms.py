@@ -19,6 +19,7 @@ from evaluations.choices import AssistLevel, EvaluationKind
 from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
 from evaluations.sections import RowList, Section
 from evaluations.selectors import section_content
+from evaluations.services import MAX_ROWS
 
 TEXTAREA_ROWS = 3
 
@@ -78,12 +79,16 @@ def section_fields_form(section: Section) -> type[forms.ModelForm] | None:
 class RowForm(forms.ModelForm):
     """One measurement or finding. A blank row is ignored; a row can be removed with its checkbox."""
 
-    def __init__(self, *args, spec: RowList, current_ids: dict, **kwargs):
+    def __init__(self, *args, spec: RowList, current_ids: dict, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
+                # Catalogue entries travel by code (no database ids in pages), and the options
+                # are read once per list, not once per row.
                 field.queryset = _catalogue_queryset(spec, name, current_ids.get(name, set()))
+                field.to_field_name = "code"
+                field.widget.choices = choices[name]
             if isinstance(field.widget, forms.Textarea):
                 field.widget = forms.TextInput()
             if isinstance(field, forms.DateField):
@@ -106,7 +111,7 @@ class RowForm(forms.ModelForm):
 class GridRowForm(forms.Form):
     """One activity of the ADL or IADL checklist."""
 
-    activity = forms.IntegerField(widget=forms.HiddenInput)
+    activity = forms.SlugField(widget=forms.HiddenInput)
     assist_level = forms.ChoiceField(
         choices=[("", "Not rated"), *AssistLevel.choices], required=False, widget=forms.RadioSelect
     )
@@ -141,6 +146,7 @@ class PickListForm(forms.Form):
         name = spec.fields[0]
         self.fields[name] = forms.ModelMultipleChoiceField(
             queryset=_catalogue_queryset(spec, name, current_ids),
+            to_field_name="code",
             required=False,
             widget=forms.CheckboxSelectMultiple,
             label=spec.title,
@@ -184,6 +190,7 @@ class Part:
         self.rows = rows
         catalogue_fields = [name for name in spec.fields if spec.model._meta.get_field(name).is_relation]
         current_ids = {name: {getattr(row, f"{name}_id") for row in rows} for name in catalogue_fields}
+        self.stale = False
         if self.kind == "grid":
             self._build_grid(data, current_ids["activity"])
         elif self.kind == "picks":
@@ -194,21 +201,44 @@ class Part:
                 prefix=prefix,
                 spec=spec,
                 current_ids=current_ids[name],
-                initial={name: [getattr(row, f"{name}_id") for row in rows]},
+                initial={name: [getattr(row, name).code for row in rows]},
             )
         else:
             form_class = forms.modelform_factory(spec.model, form=RowForm, fields=list(spec.fields))
             formset_class = forms.formset_factory(
-                form_class, formset=RowFormSet, extra=2 if rows else 3, can_delete=True
+                form_class,
+                formset=RowFormSet,
+                extra=2 if rows else 3,
+                can_delete=True,
+                max_num=MAX_ROWS,
+                absolute_max=MAX_ROWS,
+                validate_max=True,
             )
-            initial = [
-                {name: getattr(row, spec.model._meta.get_field(name).attname) for name in spec.fields}
-                for row in rows
-            ]
+            initial = [{name: self._initial_value(row, name) for name in spec.fields} for row in rows]
+            choices = {
+                name: [
+                    ("", "---------"),
+                    *(
+                        (entry.code, str(entry))
+                        for entry in _catalogue_queryset(spec, name, current_ids[name])
+                    ),
+                ]
+                for name in catalogue_fields
+            }
             self.formset = formset_class(
-                data, prefix=prefix, initial=initial, form_kwargs={"spec": spec, "current_ids": current_ids}
+                data,
+                prefix=prefix,
+                initial=initial,
+                form_kwargs={"spec": spec, "current_ids": current_ids, "choices": choices},
             )
         self.content_forms: list = []
+
+    def _initial_value(self, row, name: str):
+        field = self.spec.model._meta.get_field(name)
+        if field.is_relation:
+            target = getattr(row, name)
+            return target.code if target is not None else None
+        return getattr(row, field.attname)
 
     def _build_grid(self, data, current_ids: set[int]):
         activities = list(
@@ -220,7 +250,7 @@ class Part:
             row = by_activity.get(activity.pk)
             initial.append(
                 {
-                    "activity": activity.pk,
+                    "activity": activity.code,
                     "assist_level": row.assist_level if row else "",
                     "limited_by_pain": row.limited_by_pain if row else False,
                     "limited_by_imbalance": row.limited_by_imbalance if row else False,
@@ -228,10 +258,13 @@ class Part:
                     "notes": row.notes if row else "",
                 }
             )
-        formset_class = forms.formset_factory(GridRowForm, extra=0)
+        # One form per activity on the list, never more, whatever the posted management form says.
+        formset_class = forms.formset_factory(
+            GridRowForm, extra=0, max_num=len(activities), absolute_max=len(activities), validate_max=True
+        )
         self.formset = formset_class(data, prefix=self.prefix, initial=initial)
-        self.activities = {activity.pk: activity for activity in activities}
-        for form, activity in zip(self.formset.forms, activities, strict=True):
+        self.activities = {activity.code: activity for activity in activities}
+        for form, activity in zip(self.formset.forms, activities, strict=False):
             form.activity_label = activity.label
             form.activity_description = activity.description
             form.is_core_iadl = activity.is_core_iadl
@@ -246,7 +279,21 @@ class Part:
     def is_valid(self) -> bool:
         if self.kind == "picks":
             return self.form.is_valid()
-        return self.formset.is_valid()
+        valid = self.formset.is_valid()
+        if self.kind == "grid":
+            posted = [form.cleaned_data.get("activity") for form in self.formset.forms if form.is_valid()]
+            total = self.formset.data.get(f"{self.prefix}-TOTAL_FORMS")
+            if total != str(len(self.activities)) or sorted(posted) != sorted(self.activities):
+                # The catalogue changed while the page was open (or the form was tampered with):
+                # refuse rather than file a rating under the wrong activity.
+                self.stale = True
+                self.formset._non_form_errors = self.formset.error_class(
+                    [
+                        "The list of activities changed since this page was opened. Reload the page and enter the ratings again."
+                    ]
+                )
+                valid = False
+        return valid
 
     def describe_errors(self) -> None:
         describe_errors([self.form] if self.kind == "picks" else self.formset.forms)
@@ -264,9 +311,7 @@ class Part:
                 data = form.cleaned_data
                 if not data.get("assist_level"):
                     continue
-                activity = self.activities.get(data["activity"])
-                if activity is None:
-                    continue  # a tampered row for an activity not on this list
+                activity = self.activities[data["activity"]]  # is_valid() checked every code
                 items.append({**{k: v for k, v in data.items() if k != "activity"}, "activity": activity})
                 self.content_forms.append(form)
         else:

@@ -58,8 +58,9 @@ from patients.models import Patient
 GRIP_MAX_KG = 120  # above any published adult grip (Mathiowetz 1985 men's mean + 5 SD is ~ 110 kg)
 
 
-def _known(field: str, choices) -> Q:
-    return Q(**{f"{field}__in": choices.values})
+def _known(field: str, choices, blank: bool = False) -> Q:
+    """Choices alone do not constrain the database; this does (optionally allowing blank)."""
+    return Q(**{f"{field}__in": [*choices.values, *([""] if blank else [])]})
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
@@ -209,6 +210,14 @@ class OccupationalProfile(models.Model):
 
     history = HistoricalRecords()
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=_known("hand_dominance", HandDominance, blank=True),
+                name="profile_hand_dominance_known",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Occupational profile ({self.evaluation_id})"
 
@@ -292,6 +301,7 @@ class FlexibilityMeasurement(EvaluationRow):
 
     class Meta(EvaluationRow.Meta):
         constraints = [
+            models.CheckConstraint(condition=_known("side", Side), name="flexibility_side_known"),
             models.CheckConstraint(
                 condition=_known("finding", FlexibilityFinding), name="flexibility_finding_known"
             ),
@@ -356,6 +366,7 @@ class NeuromuscularMeasurement(EvaluationRow):
 
     class Meta(EvaluationRow.Meta):
         constraints = [
+            models.CheckConstraint(condition=_known("side", Side), name="neuromuscular_side_known"),
             models.CheckConstraint(condition=Q(value__gte=0), name="neuromuscular_value_not_negative"),
         ]
 
@@ -448,6 +459,12 @@ class RoleEntry(EvaluationRow):
     status = models.CharField(_("when"), max_length=10, choices=RoleStatus)
     importance = models.CharField(_("importance"), max_length=10, choices=Importance)
 
+    class Meta(EvaluationRow.Meta):
+        constraints = [
+            models.CheckConstraint(condition=_known("status", RoleStatus), name="role_status_known"),
+            models.CheckConstraint(condition=_known("importance", Importance), name="role_importance_known"),
+        ]
+
 
 class MobilityEntry(EvaluationRow):
     """Section 5: a place the person needs to go, how, how often, and what stands in the way."""
@@ -466,6 +483,14 @@ class MobilityEntry(EvaluationRow):
     ability = models.CharField(_("current ability"), max_length=20, choices=MobilityAbility)
     barriers = models.CharField(_("barriers"), max_length=500, blank=True)
 
+    class Meta(EvaluationRow.Meta):
+        constraints = [
+            models.CheckConstraint(condition=_known("frequency", Frequency), name="mobility_frequency_known"),
+            models.CheckConstraint(
+                condition=_known("ability", MobilityAbility), name="mobility_ability_known"
+            ),
+        ]
+
 
 class IadlInventoryEntry(EvaluationRow):
     """Section 5: an IADL the person's independence requires, and who does it now."""
@@ -476,6 +501,11 @@ class IadlInventoryEntry(EvaluationRow):
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
     is_required = models.BooleanField(_("required for independence"), default=True)
     done_by = models.CharField(_("who does it now"), max_length=20, choices=DoneBy)
+
+    class Meta(EvaluationRow.Meta):
+        constraints = [
+            models.CheckConstraint(condition=_known("done_by", DoneBy), name="iadl_inventory_done_by_known"),
+        ]
 
 
 class ImportantActivity(EvaluationRow):
@@ -497,6 +527,9 @@ class ActivityRating(EvaluationRow):
 
     class Meta(EvaluationRow.Meta):
         constraints = [
+            models.CheckConstraint(
+                condition=_known("priority", Priority, blank=True), name="activity_priority_known"
+            ),
             models.UniqueConstraint(fields=["evaluation", "activity"], name="activity_rated_once"),
             models.CheckConstraint(
                 condition=_known("assist_level", AssistLevel), name="activity_assist_level_known"
@@ -522,6 +555,7 @@ class PainPoint(EvaluationRow):
 
     class Meta(EvaluationRow.Meta):
         constraints = [
+            models.CheckConstraint(condition=_known("side", Side), name="pain_side_known"),
             models.CheckConstraint(
                 condition=Q(intensity__gte=0, intensity__lte=10), name="pain_intensity_0_to_10"
             ),
@@ -557,6 +591,11 @@ class Goal(EvaluationRow):
         blank=True,
         verbose_name=_("activity"),
     )
+
+    class Meta(EvaluationRow.Meta):
+        constraints = [
+            models.CheckConstraint(condition=_known("term", GoalTerm), name="goal_term_known"),
+        ]
 
 
 class PlannedIntervention(EvaluationRow):

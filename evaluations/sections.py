@@ -106,14 +106,22 @@ PHYSICAL = Section(
             m.StrengthMeasurement,
             ("muscle_group", "side", "grade", "notes"),
             "Strength (manual muscle test)",
+            unique_by=("muscle_group", "side"),
         ),
         RowList(
             "range_of_motion",
             m.RangeOfMotionMeasurement,
             ("joint_motion", "side", "mode", "degrees", "is_painful", "notes"),
             "Range of motion",
+            unique_by=("joint_motion", "side", "mode"),
         ),
-        RowList("flexibility", m.FlexibilityMeasurement, ("test", "side", "finding", "notes"), "Flexibility"),
+        RowList(
+            "flexibility",
+            m.FlexibilityMeasurement,
+            ("test", "side", "finding", "notes"),
+            "Flexibility",
+            unique_by=("test", "side"),
+        ),
         RowList(
             "grip",
             m.GripMeasurement,

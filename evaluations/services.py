@@ -18,10 +18,20 @@ from audit.choices import Action
 from audit.models import AuditEvent
 from audit.services import record_event
 from buffalo_ot.exceptions import Conflict
-from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale
-from evaluations.models import Addendum, Evaluation, Goal, OccupationalProfile, StrengthMeasurement
+from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale, Side
+from evaluations.models import (
+    Addendum,
+    Evaluation,
+    FlexibilityMeasurement,
+    Goal,
+    OccupationalProfile,
+    PainPoint,
+    RangeOfMotionMeasurement,
+    StrengthMeasurement,
+)
 from evaluations.sections import PROFILE, SECTIONS, RowList, Section
 from evaluations.selectors import get_evaluation, section_content, signing_requirements
+from occupations.choices import BodyRegion
 from patients.models import Patient
 
 
@@ -68,6 +78,10 @@ def start_evaluation(
         errors["date_of_service"] = _("The date of service cannot be in the future.")
     elif date_of_service < patient.date_of_birth:
         errors["date_of_service"] = _("The date of service is before the patient was born.")
+    if kind == EvaluationKind.INITIAL and previous_evaluation is not None:
+        errors["previous_evaluation"] = _(
+            "An initial evaluation has no previous evaluation; choose re-evaluation or discharge."
+        )
     if kind == EvaluationKind.RE_EVALUATION and previous_evaluation is None:
         errors["previous_evaluation"] = _(
             "A re-evaluation is compared with an earlier signed evaluation: choose it."
@@ -112,8 +126,23 @@ def _lock_for_editing(evaluation: Evaluation, by: User) -> Evaluation:
     return locked
 
 
+SIDED_BODY_MEASUREMENTS = (StrengthMeasurement, RangeOfMotionMeasurement, FlexibilityMeasurement, PainPoint)
+GOAL_HORIZON_DAYS = 2 * 366
+
+
 def _row_rules(row, evaluation: Evaluation) -> dict[str, str]:
     """Rules that need the evaluation, not only the row."""
+    if isinstance(row, SIDED_BODY_MEASUREMENTS) and row.side == Side.NONE:
+        return {"side": _("Say which side: left, right, bilateral or midline.")}
+    region = getattr(getattr(row, "muscle_group", None) or getattr(row, "joint_motion", None), "region", None)
+    if region in (BodyRegion.UPPER, BodyRegion.LOWER) and row.side == Side.MIDLINE:
+        return {"side": _("Limb measurements are left, right or bilateral, not midline.")}
+    if (
+        isinstance(row, Goal)
+        and row.target_on is not None
+        and row.target_on > evaluation.date_of_service + timedelta(days=GOAL_HORIZON_DAYS)
+    ):
+        return {"target_on": _("Set a target within two years of the evaluation.")}
     if (
         isinstance(row, StrengthMeasurement)
         and evaluation.mmt_scale == MmtScale.MRC

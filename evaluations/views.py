@@ -113,6 +113,16 @@ def evaluation_section(request, public_id, section):
         return redirect("evaluations:detail", public_id=evaluation.public_id)
     if evaluation.therapist_id != request.user.pk:
         raise PermissionDenied("Only the evaluation's own therapist edits this draft.")
+    version = evaluation.updated_at.isoformat()
+    if request.method == "POST" and request.POST.get("loaded_version") != version:
+        # Saved meanwhile in another tab or window: rows are replaced as a list, so saving this
+        # older copy would silently undo that work. Show the saved version instead.
+        messages.warning(
+            request,
+            "This evaluation was saved elsewhere (another tab or window?) after you opened this page, so "
+            "nothing was saved here. The page now shows the saved version; enter your changes again.",
+        )
+        return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
     editor = SectionEditor(spec, evaluation, request.POST if request.method == "POST" else None)
     if request.method == "POST" and editor.is_valid():
         try:
@@ -141,6 +151,7 @@ def evaluation_section(request, public_id, section):
             "sections": SECTIONS,
             "editor": editor,
             "is_last": spec is SECTIONS[-1],
+            "loaded_version": version,
         },
         status=400 if request.method == "POST" else 200,
     )

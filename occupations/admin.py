@@ -25,7 +25,11 @@ class CatalogueAdmin(admin.ModelAdmin):
         return [*self.list_filter, *extra]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["code"] if obj is not None else []
+        # A code is stored on records, and an activity's category decides which checklist its
+        # ratings belong to: changing either would rewrite signed evaluations.
+        if obj is None:
+            return []
+        return ["code", *(["category"] if hasattr(obj, "category") else [])]
 
     def has_delete_permission(self, request, obj=None):
         return False

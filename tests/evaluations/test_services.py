@@ -189,6 +189,22 @@ INVALID = {
         lambda: {ASSESSMENT_AND_PLAN: {"goals": [goal(datetime.date(2000, 1, 1))]}},
         "assessment_and_plan.goals.0.target_on",
     ),
+    "same muscle and side twice": (
+        lambda: {PHYSICAL: {"strength": [strength("4"), strength("2")]}},
+        "physical_function.strength.1.muscle_group",
+    ),
+    "strength with no side": (
+        lambda: {PHYSICAL: {"strength": [{**strength("4"), "side": "none"}]}},
+        "physical_function.strength.0.side",
+    ),
+    "a limb at the midline": (
+        lambda: {PHYSICAL: {"strength": [{**strength("4"), "side": "midline"}]}},
+        "physical_function.strength.0.side",
+    ),
+    "goal in the far future": (
+        lambda: {ASSESSMENT_AND_PLAN: {"goals": [goal(datetime.date(9999, 12, 31))]}},
+        "assessment_and_plan.goals.0.target_on",
+    ),
     "eight sessions a week": (
         lambda: {ASSESSMENT_AND_PLAN: {"sessions_per_week": 9}},
         "assessment_and_plan.sessions_per_week",
@@ -320,3 +336,17 @@ def test_a_retired_entry_is_refused_on_a_draft_that_never_had_it(draft, therapis
         save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}})
     assert "retired" in refused.value.message_dict["physical_function.range_of_motion.0.joint_motion"][0]
     assert not RangeOfMotionMeasurement.objects.exists()
+
+
+def test_an_initial_evaluation_takes_no_baseline(draft, therapist, patient):
+    completed(draft, therapist)
+    sign_evaluation(evaluation=draft, by=therapist, password=PASSWORD)
+    with pytest.raises(ValidationError) as refused:
+        start_evaluation(
+            by=therapist,
+            patient=patient,
+            kind="initial",
+            date_of_service=timezone.localdate(),
+            previous_evaluation=draft,
+        )
+    assert "previous_evaluation" in refused.value.message_dict

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from evaluations.models import Addendum, Evaluation, RangeOfMotionMeasurement
+from evaluations.sections import PHYSICAL
 from evaluations.selectors import evaluation_content, get_evaluation
 from evaluations.services import save_sections, sign_evaluation
 from occupations.models import (
@@ -52,12 +53,14 @@ def page_data(editor) -> dict:
 
 
 def post_section(client, evaluation, slug, **changes):
-    editor = client.get(f"/evaluations/{evaluation.public_id}/{slug}/").context["editor"]
-    return client.post(f"/evaluations/{evaluation.public_id}/{slug}/", {**page_data(editor), **changes})
+    page = client.get(f"/evaluations/{evaluation.public_id}/{slug}/")
+    data = {**page_data(page.context["editor"]), "loaded_version": page.context["loaded_version"]}
+    return client.post(f"/evaluations/{evaluation.public_id}/{slug}/", {**data, **changes})
 
 
 def pk(model, code):
-    return str(model.objects.get(code=code).pk)
+    """Pages name catalogue entries by code; make sure the entry exists."""
+    return model.objects.get(code=code).code
 
 
 def test_every_section_round_trips_through_the_pages(page_client, therapist, draft):
@@ -109,12 +112,13 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
         },
     }
     for slug, changes in posts.items():
-        editor = client.get(f"/evaluations/{draft.public_id}/{slug}/").context["editor"]
-        data = {**page_data(editor), **changes}
+        page = client.get(f"/evaluations/{draft.public_id}/{slug}/")
+        editor = page.context["editor"]
+        data = {**page_data(editor), "loaded_version": page.context["loaded_version"], **changes}
         for part in editor.parts:
             if part.kind == "grid":
                 for index, form in enumerate(part.formset.forms):
-                    if form.initial["activity"] in (dressing.pk, cooking.pk):
+                    if form.initial["activity"] in (dressing.code, cooking.code):
                         data[f"{part.prefix}-{index}-assist_level"] = "minimal_assist"
                         data[f"{part.prefix}-{index}-limited_by_pain"] = "on"
         response = client.post(f"/evaluations/{draft.public_id}/{slug}/", data)
@@ -181,8 +185,12 @@ def test_service_errors_land_on_the_row_that_caused_them(page_client, therapist,
 
 def test_a_checklist_row_with_details_but_no_level_is_refused(page_client, therapist, draft):
     client = page_client(therapist)
-    editor = client.get(f"/evaluations/{draft.public_id}/adl-checklist/").context["editor"]
-    data = {**page_data(editor), "ratings-0-notes": "needs a bench"}
+    page = client.get(f"/evaluations/{draft.public_id}/adl-checklist/")
+    data = {
+        **page_data(page.context["editor"]),
+        "loaded_version": page.context["loaded_version"],
+        "ratings-0-notes": "needs a bench",
+    }
     response = client.post(f"/evaluations/{draft.public_id}/adl-checklist/", data)
     assert response.status_code == 400
     assert "Choose an assist level" in response.content.decode()
@@ -370,3 +378,95 @@ def test_report_shows_units_and_trims_decimals(page_client, therapist, patient):
     content = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/").content.decode()
     assert "14.2 s" in content  # Timed Up and Go, stored as 14.20
     assert "21.5 s" in content  # Nine-Hole Peg Test
+
+
+def grid_post(client, evaluation, **changes):
+    page = client.get(f"/evaluations/{evaluation.public_id}/adl-checklist/")
+    data = {**page_data(page.context["editor"]), "loaded_version": page.context["loaded_version"]}
+    return client.post(f"/evaluations/{evaluation.public_id}/adl-checklist/", {**data, **changes})
+
+
+@pytest.mark.parametrize("total", ["8", "10", "-1", "100000", "abc", ""])
+def test_a_tampered_checklist_is_refused_without_a_server_error(page_client, therapist, draft, total):
+    response = grid_post(
+        page_client(therapist),
+        draft,
+        **{"ratings-TOTAL_FORMS": total, "ratings-0-assist_level": "independent"},
+    )
+    assert response.status_code == 400
+    assert not draft.activity_ratings.exists()
+
+
+def test_a_checklist_row_for_an_activity_not_on_the_list_is_refused(page_client, therapist, draft):
+    response = grid_post(
+        page_client(therapist),
+        draft,
+        **{"ratings-0-activity": "cooking", "ratings-0-assist_level": "independent"},
+    )
+    assert response.status_code == 400
+    assert "Reload the page" in response.content.decode()
+    assert not draft.activity_ratings.exists()
+
+
+def test_an_activity_retired_while_the_page_was_open_asks_for_a_reload(page_client, therapist, draft):
+    client = page_client(therapist)
+    page = client.get(f"/evaluations/{draft.public_id}/adl-checklist/")
+    data = {
+        **page_data(page.context["editor"]),
+        "loaded_version": page.context["loaded_version"],
+        "ratings-0-assist_level": "independent",
+    }
+    Activity.objects.filter(code="sexual_activity").update(is_active=False)
+
+    response = client.post(f"/evaluations/{draft.public_id}/adl-checklist/", data)
+
+    assert response.status_code == 400
+    assert "The list of activities changed" in response.content.decode()
+    assert not draft.activity_ratings.exists()
+
+
+def test_a_huge_formset_is_capped(page_client, therapist, draft):
+    response = post_section(
+        page_client(therapist), draft, "physical-function", **{"strength-TOTAL_FORMS": "100000"}
+    )
+    assert response.status_code == 400
+    assert len(response.context["editor"].parts[0].formset.forms) <= 100
+    assert not draft.strength_measurements.exists()
+
+
+def test_a_save_from_a_stale_tab_does_not_undo_newer_work(page_client, therapist, draft):
+    client = page_client(therapist)
+    stale = client.get(f"/evaluations/{draft.public_id}/physical-function/")
+    post_section(
+        client, draft, "physical-function", **{"grip-0-hand": "left", "grip-0-trial_1_kg": "20"}
+    )  # another tab
+
+    data = {
+        **page_data(stale.context["editor"]),
+        "loaded_version": stale.context["loaded_version"],
+        "section-mmt_scale": "mrc",
+    }
+    response = client.post(f"/evaluations/{draft.public_id}/physical-function/", data, follow=True)
+
+    assert "saved elsewhere" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.mmt_scale == "kendall"
+    assert draft.grip_measurements.count() == 1
+
+
+def test_section_page_query_count_does_not_grow_with_rows(
+    page_client, therapist, draft, django_assert_num_queries
+):
+    client = page_client(therapist)
+    # Measured, and the same with ten rows: each catalogue list is read once, not once per row.
+    with django_assert_num_queries(31):
+        client.get(f"/evaluations/{draft.public_id}/physical-function/")
+    rows = [
+        {"muscle_group": MuscleGroup.objects.get(code=code), "side": side, "grade": "4"}
+        for code in ("hip_flexors", "hip_abductors", "knee_extensors", "ankle_dorsiflexors")
+        for side in ("left", "right")
+    ]
+    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"strength": rows}})
+    with django_assert_num_queries(31):
+        response = client.get(f"/evaluations/{draft.public_id}/physical-function/")
+    assert len(response.context["editor"].parts[0].formset.forms) == 10
