@@ -34,13 +34,23 @@ class CatalogueAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def _set_active(self, request, queryset, active: bool) -> int:
+        changed = 0
+        for entry in queryset.filter(is_active=not active):
+            entry.is_active = active
+            entry.save(update_fields=["is_active"])
+            # One admin log entry per row, attributed, like any other catalogue edit.
+            self.log_change(request, entry, [{"changed": {"fields": ["Active"]}}])
+            changed += 1
+        return changed
+
     @admin.action(description="Retire selected entries", permissions=["change"])
     def retire(self, request, queryset):
-        self.message_user(request, f"{queryset.update(is_active=False)} entries retired.")
+        self.message_user(request, f"{self._set_active(request, queryset, False)} entries retired.")
 
     @admin.action(description="Reactivate selected entries", permissions=["change"])
     def reactivate(self, request, queryset):
-        self.message_user(request, f"{queryset.update(is_active=True)} entries reactivated.")
+        self.message_user(request, f"{self._set_active(request, queryset, True)} entries reactivated.")
 
 
 for model in CATALOGUES.values():

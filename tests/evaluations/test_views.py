@@ -78,6 +78,9 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
             "range_of_motion-0-side": "right",
             "range_of_motion-0-mode": "active",
             "range_of_motion-0-degrees": "85",
+            "flexibility-0-test": "piriformis",
+            "flexibility-0-side": "left",
+            "flexibility-0-finding": "mildly_limited",
             "grip-0-hand": "right",
             "grip-0-trial_1_kg": "21.5",
         },
@@ -96,11 +99,27 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
             "roles-0-role": pk(LifeRole, "parent"),
             "roles-0-status": "current",
             "roles-0-importance": "very",
+            "mobility-0-destination": "pharmacy",
+            "mobility-0-frequency": "monthly",
+            "mobility-0-transport_mode": "paratransit",
+            "mobility-0-ability": "with_difficulty",
+            "mobility-0-barriers": "curb cuts",
+            "iadl_inventory-0-activity": "laundry",
+            "iadl_inventory-0-is_required": "on",
+            "iadl_inventory-0-done_by": "family",
             "other_activities-0-name": "Bowling",
         },
         "adl-checklist": {},
         "iadl-checklist": {},
-        "muscle-imbalance": {"causes-cause": [pk(ImbalanceCause, "prolonged_sitting")]},
+        "muscle-imbalance": {
+            "causes-cause": [pk(ImbalanceCause, "prolonged_sitting")],
+            "signs_symptoms-sign": ["clicking"],
+            "affected_occupations-occupation": ["shoveling", "driving"],
+            "pain_points-0-region": "knee",
+            "pain_points-0-side": "left",
+            "pain_points-0-intensity": "5",
+            "pain_points-0-aggravating_factors": "stairs",
+        },
         "assessment-and-plan": {
             "section-assessment_summary": "Weak abductors.",
             "section-sessions_per_week": "2",
@@ -137,6 +156,46 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
     assert [r.activity.code for r in content["iadl_checklist"]["ratings"]] == ["cooking"]
     assert [r.cause.code for r in content["muscle_imbalance"]["causes"]] == ["prolonged_sitting"]
     assert [r.intervention.code for r in content["assessment_and_plan"]["interventions"]] == ["home_program"]
+    assert [(r.joint_motion.code, r.degrees) for r in content["physical_function"]["range_of_motion"]] == [
+        ("hip_flexion", 85)
+    ]
+    assert [(r.test.code, r.finding) for r in content["physical_function"]["flexibility"]] == [
+        ("piriformis", "mildly_limited")
+    ]
+    assert [
+        (r.destination.code, r.transport_mode.code, r.ability)
+        for r in content["occupational_inventory"]["mobility"]
+    ] == [("pharmacy", "paratransit", "with_difficulty")]
+    assert [(r.activity.code, r.done_by) for r in content["occupational_inventory"]["iadl_inventory"]] == [
+        ("laundry", "family")
+    ]
+    assert [(r.region.code, r.side, r.intensity) for r in content["muscle_imbalance"]["pain_points"]] == [
+        ("knee", "left", 5)
+    ]
+    assert [r.sign.code for r in content["muscle_imbalance"]["signs_symptoms"]] == ["clicking"]
+    assert sorted(r.occupation.code for r in content["muscle_imbalance"]["affected_occupations"]) == [
+        "driving",
+        "shoveling",
+    ]
+    plan = content["assessment_and_plan"]
+    assert (plan["assessment_summary"], plan["sessions_per_week"], plan["duration_weeks"]) == (
+        "Weak abductors.",
+        2,
+        6,
+    )
+    assert [(g.term, g.target_on.isoformat()) for g in plan["goals"]] == [("long_term", target)]
+    for section, values in content.items():
+        for name, value in values.items():
+            if isinstance(value, list):
+                assert value, f"{section}.{name} was not filled through the page"
+
+    # Re-opening a page shows what was saved.
+    reopened = client.get(f"/evaluations/{draft.public_id}/physical-function/").content.decode()
+    assert (
+        'value="85"' in reopened
+        and 'value="21.5"' in reopened
+        and '<option value="piriformis" selected>' in reopened
+    )
 
 
 def test_an_error_keeps_everything_typed_and_saves_nothing(page_client, therapist, draft):

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.admin.models import LogEntry
 
 from occupations.models import CATALOGUES, Activity, ImbalanceCause
 
@@ -65,6 +66,7 @@ def test_clinic_admin_retires_but_never_deletes_and_cannot_rename_a_code(page_cl
     client.post("/admin/occupations/imbalancecause/", {"action": "retire", "_selected_action": [cause.pk]})
     cause.refresh_from_db()
     assert cause.is_active is False
+    assert LogEntry.objects.get(object_id=str(cause.pk)).user == clinic_admin
 
     assert (
         client.post(f"/admin/occupations/imbalancecause/{cause.pk}/delete/", {"post": "yes"}).status_code
