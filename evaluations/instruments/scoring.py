@@ -1,0 +1,473 @@
+"""The scoring functions. Each returns a Score; none guesses a norm it does not have."""
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "instruments.json"
+NO_NORM = "no published norm on file"
+
+
+class InvalidInput(ValueError):
+    """The input cannot be scored (out of the instrument's range, or impossible)."""
+
+
+@dataclass(frozen=True)
+class Norm:
+    """The published reference a value was compared with."""
+
+    source: str
+    description: str  # e.g. "women 45-49, right hand"
+    mean: float | None = None
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Score:
+    instrument: str
+    value: float
+    unit: str = ""
+    interpretation: str | None = None
+    norm: Norm | None = None
+    z: float | None = None
+    percent_of_norm: float | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    source: str = ""
+
+    @property
+    def has_norm(self) -> bool:
+        return self.norm is not None
+
+
+@cache
+def reference() -> dict:
+    with DATA.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _citation(source_id: str | None) -> str:
+    if not source_id:
+        return ""
+    return reference()["sources"].get(source_id, {}).get("citation", source_id)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvalidInput(message)
+
+
+def _number(value, name: str) -> float:
+    _require(
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value),
+        f"{name} must be a number.",
+    )
+    return float(value)
+
+
+# --- Manual muscle testing -------------------------------------------------------------
+
+
+def _mmt_order() -> list[str]:
+    return reference()["mmt"]["ordinal_order"]
+
+
+def mmt_rank(grade: str) -> int:
+    """Position of a grade on the ordinal scale 0, 1, 2-, 2, 2+, … 5 (0 to 11).
+
+    Accepts the minus sign (4−) and the "/5" suffix (4/5)."""
+    cleaned = str(grade).strip().replace("−", "-").removesuffix("/5")
+    order = _mmt_order()
+    _require(cleaned in order, f"{grade!r} is not a manual muscle test grade.")
+    return order.index(cleaned)
+
+
+def mmt_difference(left: str, right: str) -> int:
+    """Right minus left, in steps of the ordinal scale (a step is one + or − modifier)."""
+    return mmt_rank(right) - mmt_rank(left)
+
+
+# --- Range of motion -------------------------------------------------------------------
+
+# The catalogue's codes where the reference names a motion differently.
+_ROM_ALIASES = {"hip_extension": "hip_extension_beyond_neutral"}
+
+
+def range_of_motion(motion: str, degrees: float) -> Score:
+    """Percent of the normal value: upper limb against the AAOS column of Norkin & White
+    Table A.1, lower limb against the Merck Manual. Spine values (and AAOS lower-limb values)
+    are unverified, so they get no comparison."""
+    degrees = _number(degrees, "Degrees")
+    _require(-180 <= degrees <= 360, "Degrees must lie between -180 and 360.")
+    rom = reference()["rom"]
+    upper = rom["upper_extremity"]["motions"].get(motion)
+    lower = rom["lower_extremity"]["merck"]["motions"].get(_ROM_ALIASES.get(motion, motion))
+    if upper is not None and upper.get("aaos"):
+        normal, source, description = (
+            upper["aaos"],
+            rom["upper_extremity"]["source_id"],
+            "AAOS mean (Norkin & White Table A.1)",
+        )
+    elif lower:
+        normal, source, description = (
+            lower,
+            rom["lower_extremity"]["merck"]["source_id"],
+            "Merck Manual normal",
+        )
+    else:
+        return Score("range_of_motion", degrees, "deg", notes=(NO_NORM,))
+    percent = round(degrees / normal * 100, 1)
+    return Score(
+        "range_of_motion",
+        degrees,
+        "deg",
+        interpretation="within normal range" if percent >= 100 else f"{percent:g}% of normal",
+        norm=Norm(_citation(source), description, mean=normal, unit="deg"),
+        percent_of_norm=percent,
+        source=_citation(source),
+    )
+
+
+# --- Grip strength ---------------------------------------------------------------------
+
+
+def _grip_band(age: int) -> str:
+    grip = reference()["grip_strength"]
+    if age >= 75:
+        return "75+"
+    for band in grip["age_bands"]:
+        if band != "75+":
+            low, high = (int(part) for part in band.split("-"))
+            if low <= age <= high:
+                return band
+    raise InvalidInput("Age is outside the adult grip norms.")  # pragma: no cover - guarded by caller
+
+
+def grip_strength(kg: float, *, age: int, sex: str, hand: str) -> Score:
+    """Grip (kg) against Mathiowetz et al. 1985 for the sex, 5-year age band and hand.
+
+    The table is published in pounds; mean and SD are converted with 1 lb = 0.45359237 kg,
+    then z = (measured − mean) ÷ SD and percent of norm = measured ÷ mean × 100."""
+    kg = _number(kg, "Grip")
+    _require(0 <= kg <= 120, "Grip must be between 0 and 120 kg.")
+    _require(
+        isinstance(age, int) and 0 <= age <= 125, "Age must be a whole number of years between 0 and 125."
+    )
+    _require(hand in ("left", "right"), "Hand must be left or right.")
+    grip = reference()["grip_strength"]
+    source = _citation(grip["source_id"])
+    if age < 20 or sex not in ("male", "female"):
+        why = (
+            "ages under 20 are outside these adult norms"
+            if age < 20
+            else "the norms are by sex (female/male)"
+        )
+        return Score("grip_strength", kg, "kg", notes=(NO_NORM, why))
+    band = _grip_band(age)
+    row = grip["norms"][sex][band][hand]
+    if row is None or row.get("unverified") or row.get("mean_lb") is None:
+        return Score("grip_strength", kg, "kg", notes=(NO_NORM,))
+    factor = grip["lb_to_kg"]
+    mean, sd = row["mean_lb"] * factor, row["sd_lb"] * factor
+    z = round((kg - mean) / sd, 2)
+    percent = round(kg / mean * 100, 1)
+    people = {"female": "women", "male": "men"}[sex]
+    return Score(
+        "grip_strength",
+        kg,
+        "kg",
+        interpretation=_z_band(z),
+        norm=Norm(source, f"{people} {band}, {hand} hand", mean=round(mean, 2), sd=round(sd, 2), unit="kg"),
+        z=z,
+        percent_of_norm=percent,
+        notes=(f"published in pounds: {row['mean_lb']} ({row['sd_lb']}) lb, × 0.45359237 = kg",),
+        source=source,
+    )
+
+
+def _z_band(z: float) -> str:
+    if z <= -2:
+        return "well below the norm (z ≤ −2)"
+    if z <= -1:
+        return "below the norm (−2 < z ≤ −1)"
+    if z < 1:
+        return "within the norm (−1 < z < 1)"
+    return "above the norm (z ≥ 1)"
+
+
+# --- Timed and counted tests -----------------------------------------------------------
+
+
+def nine_hole_peg(seconds: float) -> Score:
+    """The age, sex and hand tables of Mathiowetz 1985 / Oxford Grice 2003 are not on file:
+    the time is reported without a comparison."""
+    seconds = _number(seconds, "Time")
+    _require(0 < seconds <= 600, "Time must be more than 0 and at most 600 seconds.")
+    return Score("nine_hole_peg", seconds, "s", notes=(NO_NORM,))
+
+
+def ruler_drop(cm: float) -> Score:
+    """Reaction time from the catch distance of a falling ruler: t = √(2d ÷ g), d in metres,
+    g = 9.81 m/s². No validated clinical norms exist, so no interpretation."""
+    cm = _number(cm, "Distance")
+    _require(0 < cm <= 100, "Distance must be more than 0 and at most 100 cm.")
+    g = reference()["ruler_drop"]["g_default"]
+    seconds = round(math.sqrt(2 * (cm / 100) / g), 3)
+    return Score(
+        "ruler_drop", seconds, "s", notes=(f"from {cm:g} cm: t = √(2 × {cm / 100:g} m ÷ {g} m/s²)", NO_NORM)
+    )
+
+
+def timed_up_and_go(seconds: float) -> Score:
+    """Fall risk: CDC STEADI flags 12 s or more; Shumway-Cook et al. 2000 flag 13.5 s or more."""
+    seconds = _number(seconds, "Time")
+    _require(0 < seconds <= 600, "Time must be more than 0 and at most 600 seconds.")
+    if seconds >= 13.5:
+        meaning = "at risk of falling (≥ 12 s, CDC STEADI; ≥ 13.5 s, Shumway-Cook 2000)"
+    elif seconds >= 12:
+        meaning = "at risk of falling (≥ 12 s, CDC STEADI)"
+    else:
+        meaning = "below the fall-risk thresholds"
+    return Score(
+        "timed_up_and_go",
+        seconds,
+        "s",
+        interpretation=meaning,
+        source="CDC STEADI; Shumway-Cook, Brauer & Woollacott 2000",
+    )
+
+
+def chair_stand_30s(stands: int, *, age: int, sex: str) -> Score:
+    """Stands in 30 s against the 25th–75th percentile range of Rikli & Jones 1999."""
+    _require(
+        isinstance(stands, int) and not isinstance(stands, bool) and 0 <= stands <= 60,
+        "Stands must be a whole number from 0 to 60.",
+    )
+    _require(
+        isinstance(age, int) and 0 <= age <= 125, "Age must be a whole number of years between 0 and 125."
+    )
+    data = reference()["chair_stand_30s"]
+    source = _citation(data["source_id"])
+    if sex not in ("male", "female") or not 60 <= age <= 94:
+        return Score(
+            "chair_stand_30s", stands, "stands", notes=(NO_NORM, "the ranges cover ages 60 to 94, by sex")
+        )
+    band = next(b for b in data["ranges_1999"][sex] if int(b[:2]) <= age <= int(b[3:]))
+    cell = data["ranges_1999"][sex][band]
+    low, high = cell["low"], cell["high"]
+    if stands < low:
+        meaning = "below average (fall-risk flag)"
+    elif stands > high:
+        meaning = "above average"
+    else:
+        meaning = "average"
+    people = {"female": "women", "male": "men"}[sex]
+    return Score(
+        "chair_stand_30s",
+        stands,
+        "stands",
+        interpretation=meaning,
+        norm=Norm(
+            source, f"{people} {band}, 25th–75th percentile (1999 table)", low=low, high=high, unit="stands"
+        ),
+        source=source,
+    )
+
+
+# --- Pain ------------------------------------------------------------------------------
+
+
+def pain_nrs(rating: int) -> Score:
+    """Numeric rating 0–10 in the Canadian Physiotherapy Association's bands."""
+    _require(
+        isinstance(rating, int) and not isinstance(rating, bool) and 0 <= rating <= 10,
+        "Pain is rated with a whole number from 0 to 10.",
+    )
+    data = reference()["nrs_pain"]
+    band = next(b["label"] for b in data["bands_default"] if b["min"] <= rating <= b["max"])
+    return Score("pain_nrs", rating, "/10", interpretation=band, source=data["bands_default_source"])
+
+
+# --- ADL and IADL scales ---------------------------------------------------------------
+
+
+def lawton(items: dict[str, int], *, domains: int = 8) -> Score:
+    """Lawton–Brody IADL: each domain scores 0 or 1. `domains=5` is the historical scoring that
+    left out food preparation, housekeeping and laundry. No severity cut-points exist."""
+    data = reference()["lawton_iadl"]
+    names = [item["id"] for item in data["items"]]
+    _require(domains in (8, 5), "Lawton is scored on 8 domains (or the historical 5).")
+    if domains == 5:
+        names = [n for n in names if n not in data["historical_male_scoring"]["excluded_domains"]]
+    _require(set(items) == set(names), f"Lawton needs exactly these domains: {', '.join(names)}.")
+    _require(
+        all(items[n] in (0, 1) and not isinstance(items[n], bool) for n in names),
+        "Each Lawton domain scores 0 or 1.",
+    )
+    total = sum(items[n] for n in names)
+    return Score(
+        "lawton_iadl",
+        total,
+        f"/{domains}",
+        notes=("no validated severity bands: compare with the person's own baseline",),
+        source=_citation(data["source_id"]),
+    )
+
+
+KATZ_ITEMS = ("bathing", "dressing", "toileting", "transferring", "continence", "feeding")
+
+
+def katz(items: dict[str, int]) -> Score:
+    """Katz ADL 0–6. 6 = full function, 4 = moderate impairment, 2 or less = severe; the
+    published interpretation names no band for 5 or 3, so none is given."""
+    _require(set(items) == set(KATZ_ITEMS), f"Katz needs exactly these items: {', '.join(KATZ_ITEMS)}.")
+    _require(
+        all(items[n] in (0, 1) and not isinstance(items[n], bool) for n in KATZ_ITEMS),
+        "Each Katz item scores 0 or 1.",
+    )
+    total = sum(items.values())
+    bands = {6: "full function", 4: "moderate impairment"}
+    meaning = bands.get(total) or ("severe functional impairment" if total <= 2 else None)
+    notes = () if meaning else ("no published band for a total of 5 or 3",)
+    return Score("katz_adl", total, "/6", interpretation=meaning, notes=notes, source=_citation("katz_1963"))
+
+
+BARTHEL_VALUES = {
+    "feeding": (0, 5, 10),
+    "bathing": (0, 5),
+    "grooming": (0, 5),
+    "dressing": (0, 5, 10),
+    "bowels": (0, 5, 10),
+    "bladder": (0, 5, 10),
+    "toilet_use": (0, 5, 10),
+    "transfers": (0, 5, 10, 15),
+    "mobility": (0, 5, 10, 15),
+    "stairs": (0, 5, 10),
+}
+
+
+def barthel(items: dict[str, int]) -> Score:
+    """Barthel Index 0–100 (Mahoney & Barthel 1965) with Shah et al. 1989 dependency bands."""
+    _require(
+        set(items) == set(BARTHEL_VALUES), f"Barthel needs exactly these items: {', '.join(BARTHEL_VALUES)}."
+    )
+    for name, allowed in BARTHEL_VALUES.items():
+        _require(
+            items[name] in allowed and not isinstance(items[name], bool),
+            f"{name} scores one of {allowed}, not {items[name]!r}.",
+        )
+    total = sum(items.values())
+    data = reference()["barthel_index"]
+    band = next(b["label"] for b in data["bands_shah_1989"] if b["min"] <= total <= b["max"])
+    return Score(
+        "barthel_index", total, "/100", interpretation=band, source=_citation(data["bands_source_id"])
+    )
+
+
+# --- Cognitive screens -----------------------------------------------------------------
+
+
+def moca(raw: int, *, education_years: int | None) -> Score:
+    """MoCA: one point added for 12 years of education or fewer, never above 30; 26 or more is normal."""
+    _require(
+        isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= 30, "MoCA scores run from 0 to 30."
+    )
+    if education_years is None:
+        return Score(
+            "moca",
+            raw,
+            "/30",
+            notes=("years of education not recorded: the education point cannot be applied",),
+            source=_citation("moca"),
+        )
+    _require(
+        isinstance(education_years, int) and 0 <= education_years <= 30, "Years of education must be 0 to 30."
+    )
+    adjusted = min(30, raw + (1 if education_years <= 12 else 0))
+    notes = (f"raw {raw} + 1 for ≤ 12 years of education",) if adjusted != raw else ()
+    meaning = "normal (≥ 26)" if adjusted >= 26 else "below the normal cut-off of 26"
+    return Score("moca", adjusted, "/30", interpretation=meaning, notes=notes, source=_citation("moca"))
+
+
+def slums(total: int, *, education_years: int | None) -> Score:
+    """SLUMS bands depend on whether the person completed high school (12 years)."""
+    _require(
+        isinstance(total, int) and not isinstance(total, bool) and 0 <= total <= 30,
+        "SLUMS scores run from 0 to 30.",
+    )
+    if education_years is None:
+        return Score(
+            "slums",
+            total,
+            "/30",
+            notes=("education not recorded: the bands depend on it",),
+            source=_citation("slums"),
+        )
+    _require(
+        isinstance(education_years, int) and 0 <= education_years <= 30, "Years of education must be 0 to 30."
+    )
+    key = "high_school_education" if education_years >= 12 else "less_than_high_school"
+    band = next(b["label"] for b in reference()["slums"]["cutoffs"][key] if b["min"] <= total <= b["max"])
+    return Score(
+        "slums", total, "/30", interpretation=band, notes=(key.replace("_", " "),), source=_citation("slums")
+    )
+
+
+def mini_cog(total: int) -> Score:
+    """Mini-Cog 0–5: 0–2 is a positive screen needing further evaluation."""
+    _require(
+        isinstance(total, int) and not isinstance(total, bool) and 0 <= total <= 5,
+        "Mini-Cog scores run from 0 to 5.",
+    )
+    meaning = (
+        "positive screen: further evaluation warranted"
+        if total <= 2
+        else "lower likelihood of dementia (does not rule out impairment)"
+    )
+    return Score("mini_cog", total, "/5", interpretation=meaning, source="Borson et al. 2000; mini-cog.com")
+
+
+# --- COPM ------------------------------------------------------------------------------
+
+
+def copm(
+    ratings: list[tuple[int, int]], *, baseline: list[tuple[int, int]] | None = None
+) -> dict[str, Score]:
+    """COPM performance and satisfaction: each the mean of up to five problems' 1–10 ratings.
+    Against a baseline, a change of 2 points or more is flagged as clinically important."""
+
+    def means(pairs, label):
+        _require(1 <= len(pairs) <= 5, f"COPM {label} rates 1 to 5 problems.")
+        for performance, satisfaction in pairs:
+            _require(
+                all(
+                    isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 10
+                    for v in (performance, satisfaction)
+                ),
+                "COPM ratings run from 1 to 10.",
+            )
+        return (sum(p for p, _s in pairs) / len(pairs), sum(s for _p, s in pairs) / len(pairs))
+
+    performance, satisfaction = means(ratings, "")
+    scores = {
+        "performance": Score("copm_performance", round(performance, 1), "/10", source=_citation("copm")),
+        "satisfaction": Score("copm_satisfaction", round(satisfaction, 1), "/10", source=_citation("copm")),
+    }
+    if baseline is not None:
+        before = means(baseline, "baseline")
+        for key, now, then in (
+            ("performance", performance, before[0]),
+            ("satisfaction", satisfaction, before[1]),
+        ):
+            change = round(now - then, 1)
+            meaning = (
+                "clinically important change (≥ 2 points)" if abs(change) >= 2 else "change under 2 points"
+            )
+            scores[f"{key}_change"] = Score(
+                f"copm_{key}_change", change, "points", interpretation=meaning, source=_citation("copm")
+            )
+    return scores
