@@ -184,6 +184,16 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 # History is for reading: reverting would bypass the services (and their audit events).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Grip score from the dynamometer trials: "mean" (Mathiowetz 1985 protocol, mean of three) or "best".
+GRIP_SCORE = os.environ.get("GRIP_SCORE", "mean")
+# Left/right differences reported as muscle-imbalance findings. Clinic-set defaults, not norms:
+# one whole MMT grade (3 steps of the ordinal scale), 15 degrees of motion, 20 % of grip.
+IMBALANCE_THRESHOLDS = {
+    "mmt_steps": int(os.environ.get("IMBALANCE_MMT_STEPS", "3")),
+    "rom_degrees": int(os.environ.get("IMBALANCE_ROM_DEGREES", "15")),
+    "grip_percent": int(os.environ.get("IMBALANCE_GRIP_PERCENT", "20")),
+}
+
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Buffalo Occupational Therapy")
 CLINIC_STATE = os.environ.get("CLINIC_STATE", "NY")  # pre-filled on new registrations
 # A seven-digit phone typed in search is tried in these area codes.

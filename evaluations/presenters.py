@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from evaluations.models import Evaluation
+from evaluations.scores import describe
 from evaluations.sections import RowList, Section
 from evaluations.selectors import section_content
 
@@ -51,13 +52,19 @@ def _display(instance, name: str) -> str:
     return str(value)
 
 
-def _table(spec: RowList, rows: list) -> Table:
+def _table(spec: RowList, rows: list, scores: dict) -> Table:
     fields = [spec.model._meta.get_field(name) for name in spec.fields]
     headers = [_sentence_case(str(field.verbose_name)) for field in fields]
-    return Table(spec.title, headers, [[_display(row, field.name) for field in fields] for row in rows])
+    cells = [[_display(row, field.name) for field in fields] for row in rows]
+    computed = [scores.get((spec.key, row.pk)) for row in rows]
+    if any(computed):
+        headers.append("Score and norm")
+        for row_cells, score in zip(cells, computed, strict=True):
+            row_cells.append(describe(score) if score else "—")
+    return Table(spec.title, headers, cells)
 
 
-def present_section(evaluation: Evaluation, section: Section) -> PresentedSection:
+def present_section(evaluation: Evaluation, section: Section, scores: dict | None = None) -> PresentedSection:
     content = section_content(evaluation, section)
     target = evaluation.profile if section.profile_fields else evaluation
     fields = []
@@ -65,5 +72,5 @@ def present_section(evaluation: Evaluation, section: Section) -> PresentedSectio
         if content[name] not in ("", None):
             label = str(target._meta.get_field(name).verbose_name)
             fields.append((_sentence_case(label), _display(target, name)))
-    tables = [_table(spec, content[spec.key]) for spec in section.rows]
+    tables = [_table(spec, content[spec.key], scores or {}) for spec in section.rows]
     return PresentedSection(section, fields, tables)

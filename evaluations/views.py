@@ -9,6 +9,7 @@ from buffalo_ot.exceptions import Conflict
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
 from evaluations.models import Evaluation
 from evaluations.presenters import present_section
+from evaluations.scores import imbalance_findings, row_scores
 from evaluations.sections import SECTIONS, SECTIONS_BY_SLUG
 from evaluations.selectors import (
     can_read_content,
@@ -86,13 +87,15 @@ def evaluation_detail(request, public_id):
     evaluation = _evaluation_or_404(request, public_id)
     record_evaluation_viewed(evaluation=evaluation, by=request.user)
     is_owner_draft = not evaluation.is_signed and evaluation.therapist_id == request.user.pk
+    scores = row_scores(evaluation)
     return render(
         request,
         "evaluations/detail.html",
         {
             "evaluation": evaluation,
             "patient": evaluation.patient,
-            "sections": [present_section(evaluation, section) for section in SECTIONS],
+            "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
+            "findings": imbalance_findings(evaluation),
             "requirements": None if evaluation.is_signed else signing_requirements(evaluation),
             "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
             "can_addend": evaluation.is_signed and request.user.has_perm("evaluations.add_addendum"),

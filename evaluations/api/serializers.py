@@ -4,6 +4,7 @@ Rows reference catalogue entries by `code` (labels come from /api/v1/catalogues/
 so what a client reads it can send back unchanged.
 """
 
+from dataclasses import asdict
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,8 +13,9 @@ from rest_framework import serializers
 
 from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
+from evaluations.scores import imbalance_findings, row_scores
 from evaluations.sections import SECTIONS, RowList, Section
-from evaluations.selectors import evaluation_content, signing_requirements
+from evaluations.selectors import evaluation_content, section_content, signing_requirements
 from evaluations.services import MAX_ROWS
 from patients.models import Patient
 
@@ -134,16 +136,85 @@ def _sections_schema():
     )
 
 
+class NormSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    description = serializers.CharField()
+    mean = serializers.FloatField(allow_null=True)
+    sd = serializers.FloatField(allow_null=True)
+    low = serializers.FloatField(allow_null=True)
+    high = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField()
+
+
+class ScoreSerializer(serializers.Serializer):
+    """A computed score: read-only, derived from the recorded row on every read."""
+
+    instrument = serializers.CharField()
+    value = serializers.FloatField()
+    unit = serializers.CharField()
+    interpretation = serializers.CharField(allow_null=True, help_text="Absent when no verified norm exists.")
+    norm = NormSerializer(allow_null=True)
+    z = serializers.FloatField(allow_null=True)
+    percent_of_norm = serializers.FloatField(allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField())
+    source = serializers.CharField()
+
+
+class FindingSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    what = serializers.CharField()
+    weaker_side = serializers.CharField()
+    left = serializers.CharField()
+    right = serializers.CharField()
+    difference = serializers.CharField()
+    related_pain = serializers.ListField(child=serializers.CharField())
+    related_occupations = serializers.ListField(child=serializers.CharField())
+
+
 class EvaluationDetailSerializer(EvaluationSummarySerializer):
-    """The whole evaluation: every section nested, addenda, and what is still missing before signing."""
+    """The whole evaluation: every section nested, computed scores, imbalance findings,
+    addenda, and what is still missing before signing."""
 
     sections = serializers.SerializerMethodField()
+    computed = serializers.SerializerMethodField()
+    imbalance_findings = serializers.SerializerMethodField()
     missing_for_signature = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
 
     class Meta(EvaluationSummarySerializer.Meta):
-        fields = [*EvaluationSummarySerializer.Meta.fields, "sections", "missing_for_signature", "addenda"]
+        fields = [
+            *EvaluationSummarySerializer.Meta.fields,
+            "sections",
+            "computed",
+            "imbalance_findings",
+            "missing_for_signature",
+            "addenda",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.DictField(child=serializers.ListField(child=ScoreSerializer(allow_null=True))),
+            help_text="Per section and list, the score of each row in the same order as `sections` (null where "
+            "the row has no instrument score).",
+        )
+    )
+    def get_computed(self, evaluation: Evaluation) -> dict:
+        scores = row_scores(evaluation)
+        computed: dict = {}
+        for section in SECTIONS:
+            content = section_content(evaluation, section)
+            for spec in section.rows:
+                row_scores_list = [scores.get((spec.key, row.pk)) for row in content[spec.key]]
+                if any(row_scores_list):
+                    computed.setdefault(section.api_key, {})[spec.key] = [
+                        ScoreSerializer(asdict(score)).data if score else None for score in row_scores_list
+                    ]
+        return computed
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_imbalance_findings(self, evaluation: Evaluation) -> list:
+        return [FindingSerializer(asdict(finding)).data for finding in imbalance_findings(evaluation)]
 
     @extend_schema_field(_sections_schema())
     def get_sections(self, evaluation: Evaluation) -> dict:

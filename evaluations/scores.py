@@ -1,0 +1,185 @@
+"""What the evaluation's recorded values mean: the instrument scores for its rows, and the
+muscle-imbalance findings from left/right differences. Computed on read, never stored, from
+the prefetched evaluation (no queries)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from evaluations import instruments
+from evaluations.instruments import InvalidInput, Score
+from evaluations.models import Evaluation
+from evaluations.sections import (
+    ADL_CHECKLIST,
+    COGNITION,
+    IADL_CHECKLIST,
+    MUSCLE_IMBALANCE,
+    NEUROMUSCULAR,
+    PHYSICAL,
+)
+from evaluations.selectors import section_content
+
+
+def grip_value(trials: list[Decimal]) -> float:
+    """The clinic's grip score from its trials: the mean (Mathiowetz 1985 protocol) or the best."""
+    values = [float(t) for t in trials]
+    if settings.GRIP_SCORE == "best":
+        return max(values)
+    return round(sum(values) / len(values), 1)
+
+
+def _safe(compute) -> Score | None:
+    try:
+        return compute()
+    except InvalidInput:
+        return None
+
+
+def row_scores(evaluation: Evaluation) -> dict[tuple[str, int], Score]:
+    """Score per row, keyed by (row list key, row id)."""
+    patient = evaluation.patient
+    age = patient.age_on(evaluation.date_of_service)
+    sex = patient.sex
+    scores: dict[tuple[str, int], Score] = {}
+    physical = section_content(evaluation, PHYSICAL)
+    for row in physical["range_of_motion"]:
+        scores[("range_of_motion", row.pk)] = _safe(
+            lambda row=row: instruments.range_of_motion(row.joint_motion.code, row.degrees)
+        )
+    for row in physical["grip"]:
+        scores[("grip", row.pk)] = _safe(
+            lambda row=row: instruments.grip_strength(grip_value(row.trials), age=age, sex=sex, hand=row.hand)
+        )
+    for row in section_content(evaluation, NEUROMUSCULAR)["tests"]:
+        code, value = row.test.code, float(row.value)
+        compute = {
+            "timed_up_and_go": lambda value=value: instruments.timed_up_and_go(value),
+            "nine_hole_peg": lambda value=value: instruments.nine_hole_peg(value),
+            "ruler_drop": lambda value=value: instruments.ruler_drop(value),
+            "chair_stand_30s": lambda value=value: instruments.chair_stand_30s(int(value), age=age, sex=sex),
+        }.get(code)
+        if compute is not None:
+            scores[("tests", row.pk)] = _safe(compute)
+    for row in section_content(evaluation, COGNITION)["screens"]:
+        compute = {
+            "moca": lambda row=row: instruments.moca(row.total_score, education_years=row.education_years),
+            "slums": lambda row=row: instruments.slums(row.total_score, education_years=row.education_years),
+            "mini_cog": lambda row=row: instruments.mini_cog(row.total_score),
+        }[row.instrument]
+        scores[("screens", row.pk)] = _safe(compute)
+    for row in section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"]:
+        scores[("pain_points", row.pk)] = _safe(lambda row=row: instruments.pain_nrs(row.intensity))
+    return {key: score for key, score in scores.items() if score is not None}
+
+
+def describe(score: Score) -> str:
+    """One line for a table cell: value, interpretation, and the norm it was compared with."""
+    parts = []
+    if score.instrument == "grip_strength":
+        parts.append(f"{score.value:g} kg")
+    elif score.instrument in ("moca", "slums", "mini_cog"):
+        parts.append(f"{score.value:g}{score.unit}")
+    elif score.instrument == "ruler_drop":
+        parts.append(f"reaction time {score.value:.3f} s")
+    if score.percent_of_norm is not None:
+        parts.append(f"{score.percent_of_norm:g}% of norm")
+    if score.z is not None:
+        parts.append(f"z = {score.z:+.2f}")
+    if score.interpretation:
+        parts.append(score.interpretation)
+    if score.norm is None:
+        parts.extend(note for note in score.notes if note.startswith("no published norm"))
+    else:
+        parts.append(f"vs {score.norm.description}")
+    return "; ".join(parts)
+
+
+@dataclass
+class Finding:
+    """A left/right difference beyond the clinic's threshold, with what it may explain."""
+
+    kind: str  # strength, range of motion, grip
+    what: str
+    weaker_side: str
+    left: str
+    right: str
+    difference: str
+    related_pain: list[str] = field(default_factory=list)
+    related_occupations: list[str] = field(default_factory=list)
+
+
+def _pair(rows, key):
+    by = {}
+    for row in rows:
+        by.setdefault(key(row), {})[row.side if hasattr(row, "side") else row.hand] = row
+    return [
+        (what, sides["left"], sides["right"])
+        for what, sides in by.items()
+        if "left" in sides and "right" in sides
+    ]
+
+
+def imbalance_findings(evaluation: Evaluation) -> list[Finding]:
+    """Asymmetries in strength, range of motion and grip beyond the thresholds in settings
+    (IMBALANCE_THRESHOLDS), linked to the pain points and affected occupations recorded in
+    the same evaluation."""
+    limits = settings.IMBALANCE_THRESHOLDS
+    physical = section_content(evaluation, PHYSICAL)
+    findings = []
+    for (muscle, _mode), left, right in _pair(physical["strength"], lambda r: (r.muscle_group, None)):
+        steps = instruments.mmt_difference(left.grade, right.grade)
+        if abs(steps) >= limits["mmt_steps"]:
+            findings.append(
+                Finding(
+                    "strength",
+                    muscle.label,
+                    "right" if steps < 0 else "left",
+                    left.get_grade_display(),
+                    right.get_grade_display(),
+                    f"{abs(steps)} grade steps",
+                )
+            )
+    for (motion, mode), left, right in _pair(physical["range_of_motion"], lambda r: (r.joint_motion, r.mode)):
+        gap = right.degrees - left.degrees
+        if abs(gap) >= limits["rom_degrees"]:
+            findings.append(
+                Finding(
+                    "range of motion",
+                    f"{motion.label} ({mode})",
+                    "right" if gap < 0 else "left",
+                    f"{left.degrees}°",
+                    f"{right.degrees}°",
+                    f"{abs(gap)}°",
+                )
+            )
+    for (_hand, _none), left, right in _pair(physical["grip"], lambda r: ("grip", None)):
+        left_kg, right_kg = grip_value(left.trials), grip_value(right.trials)
+        stronger = max(left_kg, right_kg)
+        if stronger and abs(right_kg - left_kg) / stronger * 100 >= limits["grip_percent"]:
+            findings.append(
+                Finding(
+                    "grip",
+                    "Grip strength",
+                    "right" if right_kg < left_kg else "left",
+                    f"{left_kg:g} kg",
+                    f"{right_kg:g} kg",
+                    f"{abs(right_kg - left_kg) / stronger * 100:.0f}%",
+                )
+            )
+    screen = section_content(evaluation, MUSCLE_IMBALANCE)
+    occupations = [row.occupation.label for row in screen["affected_occupations"]]
+    occupations += [
+        row.activity.label
+        for checklist in (ADL_CHECKLIST, IADL_CHECKLIST)
+        for row in section_content(evaluation, checklist)["ratings"]
+        if row.limited_by_imbalance
+    ]
+    for finding in findings:
+        finding.related_pain = [
+            f"{point.region.label} ({point.get_side_display().lower()}), {point.intensity}/10"
+            for point in screen["pain_points"]
+            if point.side in (finding.weaker_side, "bilateral", "midline")
+        ]
+        finding.related_occupations = occupations
+    return findings

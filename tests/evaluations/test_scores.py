@@ -1,0 +1,104 @@
+import pytest
+
+from evaluations.scores import imbalance_findings, row_scores
+from evaluations.selectors import get_evaluation
+from evaluations.services import save_sections
+from tests.evaluations.api_content import full_json
+from tests.evaluations.content import as_sections, full_content
+from tests.factories import EvaluationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recorded(therapist, patient):
+    """Joan Kowalski, born 1951-04-12, so 75 or older on any date this suite runs: Mathiowetz band 75+."""
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    save_sections(
+        evaluation=evaluation, by=therapist, contents=as_sections(full_content(evaluation.date_of_service))
+    )
+    return get_evaluation(viewer=therapist, public_id=evaluation.public_id)
+
+
+def test_grip_is_the_mean_of_trials_against_the_womens_75_plus_norm(recorded):
+    # right trials 22.5, 23.0, 22.0 -> mean 22.5 kg. Women 75+, right: 42.6 (11.0) lb = 19.3230 (4.9895) kg.
+    # z = (22.5 - 19.3230) / 4.9895 = 0.6367 -> 0.64; percent = 22.5 / 19.3230 x 100 = 116.4
+    right = next(row for row in recorded.grip_measurements.all() if row.hand == "right")
+    score = row_scores(recorded)[("grip", right.pk)]
+    assert (score.value, score.z, score.percent_of_norm) == (22.5, 0.64, 116.4)
+    assert score.norm.description == "women 75+, right hand"
+
+
+def test_rom_pain_tug_and_moca_are_scored(recorded):
+    scores = {key[0]: score for key, score in row_scores(recorded).items()}
+    assert scores["range_of_motion"].percent_of_norm == 68.0  # hip flexion 85 / Merck 125
+    assert scores["pain_points"].interpretation == "moderate"  # 6/10
+    assert scores["screens"].value == 27  # MoCA 27 with 16 years of education: no point added
+    tug = [
+        s
+        for (key, _pk), s in row_scores(recorded).items()
+        if key == "tests" and s.instrument == "timed_up_and_go"
+    ][0]
+    assert tug.interpretation.startswith("at risk of falling")  # 14.2 s >= 13.5 s
+
+
+def test_left_right_differences_become_findings_linked_to_pain_and_occupations(recorded):
+    findings = imbalance_findings(recorded)
+    strength = [f for f in findings if f.kind == "strength"]
+    # hip abductors: left 4+ (rank 10), right 3+ (rank 7): 3 steps = one whole grade, the default threshold
+    assert [(f.what, f.weaker_side, f.difference) for f in strength] == [
+        ("Hip abductors", "right", "3 grade steps")
+    ]
+    assert strength[0].related_pain == ["Hip (right), 6/10"]
+    assert "Driving" in strength[0].related_occupations
+    assert "Getting dressed" in strength[0].related_occupations  # ADL rated as limited by imbalance
+    # grip: left 20.0 vs right 22.5 kg -> 2.5 / 22.5 = 11 %, under the 20 % threshold: no finding
+    assert not [f for f in findings if f.kind == "grip"]
+
+
+def test_thresholds_come_from_settings(recorded, settings):
+    settings.IMBALANCE_THRESHOLDS = {"mmt_steps": 4, "rom_degrees": 15, "grip_percent": 10}
+    kinds = sorted(f.kind for f in imbalance_findings(recorded))
+    assert kinds == ["grip"]
+
+
+def test_page_and_api_show_scores_next_to_raw_values(page_client, api_client, therapist, recorded):
+    page = page_client(therapist).get(f"/evaluations/{recorded.public_id}/").content.decode()
+    assert "z = +0.64" in page and "vs women 75+, right hand" in page
+    assert "Muscle-imbalance findings" in page and "3 grade steps" in page
+
+    body = api_client(therapist).get(f"/api/v1/evaluations/{recorded.public_id}/").json()
+    grip = body["computed"]["physical_function"]["grip"]
+    assert grip[0]["z"] == 0.64 and grip[0]["norm"]["description"] == "women 75+, right hand"
+    assert body["imbalance_findings"][0]["what"] == "Hip abductors"
+
+
+def test_computed_values_are_read_only_and_do_not_break_send_back(api_client, therapist, recorded):
+    api = api_client(therapist)
+    body = api.get(f"/api/v1/evaluations/{recorded.public_id}/").json()
+    assert (
+        api.patch(f"/api/v1/evaluations/{recorded.public_id}/", body["sections"], format="json").status_code
+        == 200
+    )
+    refused = api.patch(f"/api/v1/evaluations/{recorded.public_id}/", {"computed": {}}, format="json")
+    assert refused.status_code == 400 and refused.json() == {"computed": ["Unknown field."]}
+
+
+def test_no_norm_means_no_interpretation(api_client, therapist, patient):
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    payload = full_json(evaluation.date_of_service)
+    payload["physical_function"]["range_of_motion"] = [
+        {
+            "joint_motion": "cervical_rotation",
+            "side": "left",
+            "mode": "active",
+            "degrees": 50,
+            "is_painful": False,
+            "notes": "",
+        }
+    ]
+    api = api_client(therapist)
+    body = api.patch(f"/api/v1/evaluations/{evaluation.public_id}/", payload, format="json").json()
+    rom = body["computed"]["physical_function"]["range_of_motion"][0]
+    assert rom["interpretation"] is None and rom["percent_of_norm"] is None
+    assert "no published norm on file" in rom["notes"]
