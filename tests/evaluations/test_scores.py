@@ -34,11 +34,11 @@ def test_rom_pain_tug_and_moca_are_scored(recorded):
     assert scores["range_of_motion"].percent_of_norm == 68.0  # hip flexion 85 / Merck 125
     assert scores["pain_points"].interpretation == "moderate"  # 6/10
     assert scores["screens"].value == 27  # MoCA 27 with 16 years of education: no point added
-    tug = [
+    tug = next(
         s
         for (key, _pk), s in row_scores(recorded).items()
         if key == "tests" and s.instrument == "timed_up_and_go"
-    ][0]
+    )
     assert tug.interpretation.startswith("at risk of falling")  # 14.2 s >= 13.5 s
 
 
