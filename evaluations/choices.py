@@ -159,3 +159,32 @@ class Priority(models.TextChoices):
 class GoalTerm(models.TextChoices):
     SHORT = "short_term", _("Short-term")
     LONG = "long_term", _("Long-term")
+
+
+class HistoryDepth(models.TextChoices):
+    """CPT 97165-97167 profile and history component."""
+
+    BRIEF = "brief", _("Brief history, records of the presenting problem")
+    EXPANDED = "expanded", _("Expanded review: physical, cognitive or psychosocial history")
+    EXTENSIVE = "extensive", _("Extensive additional review of history")
+
+
+class Comorbidities(models.TextChoices):
+    NONE = "none", _("None affecting occupational performance")
+    MAY_BE_PRESENT = "may_be_present", _("May be present")
+    PRESENT = "present", _("Present")
+
+
+class EvaluationAssistance(models.TextChoices):
+    """Task modification or assistance the person needed to complete the evaluation."""
+
+    NONE = "none", _("None")
+    MINIMAL_TO_MODERATE = "minimal_to_moderate", _("Minimal to moderate")
+    SIGNIFICANT = "significant", _("Significant")
+
+
+class CptCode(models.TextChoices):
+    LOW = "97165", _("97165 OT evaluation, low complexity")
+    MODERATE = "97166", _("97166 OT evaluation, moderate complexity")
+    HIGH = "97167", _("97167 OT evaluation, high complexity")
+    RE_EVALUATION = "97168", _("97168 OT re-evaluation")

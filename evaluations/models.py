@@ -21,7 +21,10 @@ from evaluations.choices import (
     CognitiveDomain,
     CognitiveInstrument,
     CognitiveRating,
+    Comorbidities,
+    CptCode,
     DoneBy,
+    EvaluationAssistance,
     EvaluationKind,
     EvaluationStatus,
     FlexibilityFinding,
@@ -29,6 +32,7 @@ from evaluations.choices import (
     GoalTerm,
     Hand,
     HandDominance,
+    HistoryDepth,
     Importance,
     MmtGrade,
     MmtScale,
@@ -109,6 +113,26 @@ class Evaluation(models.Model):
         _("duration (weeks)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(52)]
     )
     home_program = models.TextField(_("home program"), blank=True, max_length=5000)
+    cpt_history = models.CharField(_("profile and history"), max_length=12, choices=HistoryDepth, blank=True)
+    cpt_comorbidities = models.CharField(_("comorbidities"), max_length=16, choices=Comorbidities, blank=True)
+    cpt_assistance = models.CharField(
+        _("assistance needed to complete the evaluation"),
+        max_length=20,
+        choices=EvaluationAssistance,
+        blank=True,
+    )
+    cpt_documented_change = models.TextField(
+        _("documented change since the previous evaluation"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "For a re-evaluation: the change in functional status or plan of care that makes it billable."
+        ),
+    )
+    cpt_code = models.CharField(_("CPT code"), max_length=5, choices=CptCode, blank=True)
+    cpt_override_reason = models.CharField(
+        _("reason for a code other than the suggestion"), max_length=500, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     signed_by = models.ForeignKey(

@@ -7,18 +7,19 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from evaluations import instruments
+from evaluations import cpt, instruments
 from evaluations.instruments import InvalidInput, Score
 from evaluations.models import Evaluation
 from evaluations.sections import (
     ADL_CHECKLIST,
+    BILLING,
     COGNITION,
     IADL_CHECKLIST,
     MUSCLE_IMBALANCE,
     NEUROMUSCULAR,
     PHYSICAL,
 )
-from evaluations.selectors import section_content
+from evaluations.selectors import Requirement, section_content, signing_requirements
 
 
 def grip_value(trials: list[Decimal]) -> float:
@@ -183,3 +184,102 @@ def imbalance_findings(evaluation: Evaluation) -> list[Finding]:
         ]
         finding.related_occupations = occupations
     return findings
+
+
+def performance_deficits(evaluation: Evaluation) -> list[str]:
+    """Deficits the record shows, each with its evidence: activities below independent, and
+    impaired body functions (one per area: strength, motion, flexibility, grip, pain, fall
+    risk, each cognitive area, a cognitive screen below its cut-off)."""
+    deficits = []
+    for checklist in (ADL_CHECKLIST, IADL_CHECKLIST):
+        for row in section_content(evaluation, checklist)["ratings"]:
+            if row.assist_level != "independent":
+                deficits.append(f"{row.activity.label}: {row.get_assist_level_display().lower()}")
+    physical = section_content(evaluation, PHYSICAL)
+    scores = row_scores(evaluation)
+    weak = sorted(
+        {
+            f"{r.muscle_group.label.lower()} {r.get_grade_display().split(' ')[0]}"
+            for r in physical["strength"]
+            if r.grade != "5"
+        }
+    )
+    if weak:
+        deficits.append(f"Strength below normal: {', '.join(weak)}")
+    limited = [
+        f"{r.joint_motion.label.lower()} {scores[('range_of_motion', r.pk)].percent_of_norm:g}%"
+        for r in physical["range_of_motion"]
+        if (s := scores.get(("range_of_motion", r.pk)))
+        and s.percent_of_norm is not None
+        and s.percent_of_norm < 100
+    ]
+    if limited:
+        deficits.append(f"Range of motion below normal: {', '.join(limited)}")
+    tight = [r.test.label for r in physical["flexibility"] if r.finding != "within_normal_limits"]
+    if tight:
+        deficits.append(f"Flexibility limited: {', '.join(tight)}")
+    weak_grip = [
+        f"{r.hand} z {scores[('grip', r.pk)].z:+.2f}"
+        for r in physical["grip"]
+        if (s := scores.get(("grip", r.pk))) and s.z is not None and s.z <= -1
+    ]
+    if weak_grip:
+        deficits.append(f"Grip below the norm: {', '.join(weak_grip)}")
+    painful = [
+        f"{p.region.label.lower()} {p.intensity}/10"
+        for p in section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"]
+        if p.intensity >= 4
+    ]
+    if painful:
+        deficits.append(f"Pain, moderate or worse: {', '.join(painful)}")
+    falls = [
+        s.interpretation
+        for (key, _pk), s in scores.items()
+        if key == "tests"
+        and s.interpretation
+        and ("risk of falling" in s.interpretation or "below average" in s.interpretation)
+    ]
+    if falls:
+        deficits.append(f"Balance and mobility: {falls[0]}")
+    cognition = section_content(evaluation, COGNITION)
+    for row in cognition["findings"]:
+        if row.rating != "intact":
+            deficits.append(f"{row.get_domain_display()}: {row.get_rating_display().lower()}")
+    for row in cognition["screens"]:
+        s = scores.get(("screens", row.pk))
+        if (
+            s
+            and s.interpretation
+            and not (s.interpretation.startswith("normal") or s.interpretation.startswith("lower likelihood"))
+        ):
+            deficits.append(f"{row.get_instrument_display()}: {s.value:g}, {s.interpretation}")
+    return deficits
+
+
+def cpt_suggestion(evaluation: Evaluation) -> cpt.Suggestion:
+    return cpt.suggest(
+        kind=evaluation.kind,
+        deficits=performance_deficits(evaluation),
+        history=evaluation.cpt_history,
+        comorbidities=evaluation.cpt_comorbidities,
+        assistance=evaluation.cpt_assistance,
+        documented_change=evaluation.cpt_documented_change,
+    )
+
+
+def signing_checklist(evaluation: Evaluation) -> list[Requirement]:
+    """Everything signing needs: the record's content, and a confirmed CPT code (a code other
+    than the suggestion needs a reason)."""
+    suggestion = cpt_suggestion(evaluation)
+    chosen = evaluation.cpt_code
+    confirmed = bool(chosen) and (chosen == suggestion.code or bool(evaluation.cpt_override_reason.strip()))
+    label = (
+        "CPT code confirmed"
+        + (f" (suggested {suggestion.code})" if suggestion.code else "")
+        + (
+            ", with a reason for choosing another"
+            if chosen and suggestion.code and chosen != suggestion.code
+            else ""
+        )
+    )
+    return [*signing_requirements(evaluation), Requirement(label, BILLING, confirmed)]

@@ -274,6 +274,24 @@ ASSESSMENT_AND_PLAN = Section(
     ),
 )
 
+BILLING = Section(
+    slug="cpt-complexity",
+    number="10",
+    title="Evaluation complexity (CPT)",
+    description=(
+        "Rate the components; the suggested code is the lowest level all of them support, with its evidence. "
+        "Confirm it, or choose another code and say why."
+    ),
+    evaluation_fields=(
+        "cpt_history",
+        "cpt_comorbidities",
+        "cpt_assistance",
+        "cpt_documented_change",
+        "cpt_code",
+        "cpt_override_reason",
+    ),
+)
+
 SECTIONS: tuple[Section, ...] = (
     PROFILE,
     PHYSICAL,
@@ -284,6 +302,7 @@ SECTIONS: tuple[Section, ...] = (
     IADL_CHECKLIST,
     MUSCLE_IMBALANCE,
     ASSESSMENT_AND_PLAN,
+    BILLING,
 )
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 SECTIONS_BY_KEY = {section.api_key: section for section in SECTIONS}

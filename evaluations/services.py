@@ -29,8 +29,9 @@ from evaluations.models import (
     RangeOfMotionMeasurement,
     StrengthMeasurement,
 )
+from evaluations.scores import signing_checklist
 from evaluations.sections import PROFILE, SECTIONS, RowList, Section
-from evaluations.selectors import get_evaluation, section_content, signing_requirements
+from evaluations.selectors import get_evaluation, section_content
 from occupations.choices import BodyRegion
 from patients.models import Patient
 
@@ -337,7 +338,7 @@ def sign_evaluation(*, evaluation: Evaluation, by: User, password: str) -> Evalu
         raise PermissionDenied(_("Your role cannot sign evaluations."))
     check_can_edit(evaluation=evaluation, by=by)
     loaded = get_evaluation(viewer=by, public_id=evaluation.public_id)
-    missing = [requirement.label for requirement in signing_requirements(loaded) if not requirement.is_met]
+    missing = [requirement.label for requirement in signing_checklist(loaded) if not requirement.is_met]
     if missing:
         raise Incomplete(
             {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}
@@ -355,7 +356,7 @@ def sign_evaluation(*, evaluation: Evaluation, by: User, password: str) -> Evalu
 def _seal(evaluation: Evaluation, by: User) -> Evaluation:
     locked = _lock_for_editing(evaluation, by)  # re-checked under the lock: signed meanwhile?
     loaded = get_evaluation(viewer=by, public_id=locked.public_id)
-    missing = [requirement.label for requirement in signing_requirements(loaded) if not requirement.is_met]
+    missing = [requirement.label for requirement in signing_checklist(loaded) if not requirement.is_met]
     if missing:  # a save between the check and the lock emptied something
         raise Incomplete(
             {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}

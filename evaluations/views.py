@@ -9,14 +9,13 @@ from buffalo_ot.exceptions import Conflict
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
 from evaluations.models import Evaluation
 from evaluations.presenters import present_section
-from evaluations.scores import imbalance_findings, row_scores
+from evaluations.scores import cpt_suggestion, imbalance_findings, row_scores, signing_checklist
 from evaluations.sections import SECTIONS, SECTIONS_BY_SLUG
 from evaluations.selectors import (
     can_read_content,
     get_evaluation,
     list_evaluations,
     list_signable_baselines,
-    signing_requirements,
 )
 from evaluations.services import (
     add_addendum,
@@ -96,7 +95,8 @@ def evaluation_detail(request, public_id):
             "patient": evaluation.patient,
             "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
             "findings": imbalance_findings(evaluation),
-            "requirements": None if evaluation.is_signed else signing_requirements(evaluation),
+            "cpt": cpt_suggestion(evaluation),
+            "requirements": None if evaluation.is_signed else signing_checklist(evaluation),
             "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
             "can_addend": evaluation.is_signed and request.user.has_perm("evaluations.add_addendum"),
             "addendum_form": AddendumForm(),
@@ -154,6 +154,7 @@ def evaluation_section(request, public_id, section):
             "sections": SECTIONS,
             "editor": editor,
             "is_last": spec is SECTIONS[-1],
+            "cpt": cpt_suggestion(evaluation) if spec.slug == "cpt-complexity" else None,
             "loaded_version": version,
         },
         status=400 if request.method == "POST" else 200,
@@ -170,7 +171,7 @@ def evaluation_sign(request, public_id):
     if evaluation.therapist_id != request.user.pk:
         raise PermissionDenied("Only the evaluation's own therapist signs it.")
     form = SignForm(request.POST or None)
-    requirements = signing_requirements(evaluation)
+    requirements = signing_checklist(evaluation)
     if request.method == "POST" and form.is_valid():
         try:
             sign_evaluation(evaluation=evaluation, by=request.user, password=form.cleaned_data["password"])

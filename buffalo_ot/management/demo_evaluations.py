@@ -300,6 +300,19 @@ def _hip_replacement(date_of_service, *, abductor_right: str, pain: int, dressin
     }
 
 
+def _with_cpt(content: dict, *, code: str, change: str = "") -> dict:
+    # Present comorbidities (hypertension, knee OA), expanded history, minimal-to-moderate help
+    # during the evaluation: moderate complexity, 97166 (a re-evaluation: 97168 with its change).
+    content["cpt_complexity"] = {
+        "cpt_history": "expanded",
+        "cpt_comorbidities": "present",
+        "cpt_assistance": "minimal_to_moderate",
+        "cpt_documented_change": change,
+        "cpt_code": code,
+    }
+    return content
+
+
 def _sections(content: dict) -> dict:
     return {SECTIONS_BY_KEY[key]: value for key, value in content.items()}
 
@@ -327,12 +340,15 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 evaluation=initial,
                 by=therapist,
                 contents=_sections(
-                    _hip_replacement(
-                        initial.date_of_service,
-                        abductor_right="3-",
-                        pain=7,
-                        dressing="moderate_assist",
-                        tug="16.40",
+                    _with_cpt(
+                        _hip_replacement(
+                            initial.date_of_service,
+                            abductor_right="3-",
+                            pain=7,
+                            dressing="moderate_assist",
+                            tug="16.40",
+                        ),
+                        code="97166",
                     )
                 ),
             )
@@ -353,12 +369,16 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 evaluation=follow_up,
                 by=therapist,
                 contents=_sections(
-                    _hip_replacement(
-                        follow_up.date_of_service,
-                        abductor_right="4-",
-                        pain=3,
-                        dressing="modified_independent",
-                        tug="11.20",
+                    _with_cpt(
+                        _hip_replacement(
+                            follow_up.date_of_service,
+                            abductor_right="4-",
+                            pain=3,
+                            dressing="modified_independent",
+                            tug="11.20",
+                        ),
+                        code="97168",
+                        change="Dresses lower body at modified independence (was moderate assist); TUG 16.4 s to 11.2 s.",
                     )
                 ),
             )
@@ -372,12 +392,15 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 evaluation=evaluation,
                 by=colleague,
                 contents=_sections(
-                    _hip_replacement(
-                        evaluation.date_of_service,
-                        abductor_right="3+",
-                        pain=5,
-                        dressing="minimal_assist",
-                        tug="13.00",
+                    _with_cpt(
+                        _hip_replacement(
+                            evaluation.date_of_service,
+                            abductor_right="3+",
+                            pain=5,
+                            dressing="minimal_assist",
+                            tug="13.00",
+                        ),
+                        code="97166",
                     )
                 ),
             )

@@ -13,9 +13,9 @@ from rest_framework import serializers
 
 from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
-from evaluations.scores import imbalance_findings, row_scores
+from evaluations.scores import cpt_suggestion, imbalance_findings, row_scores, signing_checklist
 from evaluations.sections import SECTIONS, RowList, Section
-from evaluations.selectors import evaluation_content, section_content, signing_requirements
+from evaluations.selectors import evaluation_content, section_content
 from evaluations.services import MAX_ROWS
 from patients.models import Patient
 
@@ -171,6 +171,21 @@ class FindingSerializer(serializers.Serializer):
     related_occupations = serializers.ListField(child=serializers.CharField())
 
 
+class CptComponentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    level = serializers.IntegerField(
+        allow_null=True, help_text="1 low, 2 moderate, 3 high; 0 none; null not rated."
+    )
+    evidence = serializers.ListField(child=serializers.CharField())
+
+
+class CptSuggestionSerializer(serializers.Serializer):
+    code = serializers.CharField(allow_null=True)
+    level = serializers.CharField(allow_null=True)
+    components = CptComponentSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
 class EvaluationDetailSerializer(EvaluationSummarySerializer):
     """The whole evaluation: every section nested, computed scores, imbalance findings,
     addenda, and what is still missing before signing."""
@@ -178,6 +193,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     sections = serializers.SerializerMethodField()
     computed = serializers.SerializerMethodField()
     imbalance_findings = serializers.SerializerMethodField()
+    cpt_suggestion = serializers.SerializerMethodField()
     missing_for_signature = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
 
@@ -187,6 +203,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
             "sections",
             "computed",
             "imbalance_findings",
+            "cpt_suggestion",
             "missing_for_signature",
             "addenda",
         ]
@@ -212,6 +229,10 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
                     ]
         return computed
 
+    @extend_schema_field(CptSuggestionSerializer)
+    def get_cpt_suggestion(self, evaluation: Evaluation) -> dict:
+        return CptSuggestionSerializer(asdict(cpt_suggestion(evaluation))).data
+
     @extend_schema_field(FindingSerializer(many=True))
     def get_imbalance_findings(self, evaluation: Evaluation) -> list:
         return [FindingSerializer(asdict(finding)).data for finding in imbalance_findings(evaluation)]
@@ -227,9 +248,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     def get_missing_for_signature(self, evaluation: Evaluation) -> list[str]:
         if evaluation.is_signed:
             return []
-        return [
-            requirement.label for requirement in signing_requirements(evaluation) if not requirement.is_met
-        ]
+        return [requirement.label for requirement in signing_checklist(evaluation) if not requirement.is_met]
 
 
 class EvaluationCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):

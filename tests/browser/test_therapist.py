@@ -8,8 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from evaluations.models import Evaluation
+from evaluations.scores import signing_checklist
 from evaluations.sections import SECTIONS
-from evaluations.selectors import evaluation_content, get_evaluation, signing_requirements
+from evaluations.selectors import evaluation_content, get_evaluation
 from tests.factories import PatientFactory, TherapistFactory
 
 PASSWORD = "correct horse battery"
@@ -158,6 +159,17 @@ def fill_assessment_and_plan(page: Page) -> None:
     save(page, 8)
 
 
+def fill_cpt_complexity(page: Page) -> None:
+    # Brief history, no comorbidities, no assistance: the lowest component is low, so 97165.
+    page.get_by_label("Profile and history").select_option("brief")
+    page.get_by_label("Comorbidities").select_option("none")
+    page.get_by_label("Assistance needed to complete the evaluation").select_option("none")
+    page.get_by_label("CPT code", exact=True).select_option("97165")
+    save(page, 9)
+    expect(page.locator("#cpt-suggestion")).to_contain_text("suggested 97165")
+    expect(page.locator("#cpt-suggestion")).to_contain_text("confirmed 97165")
+
+
 @pytest.mark.browser
 @pytest.mark.usefixtures("live_db")
 def test_therapist_completes_every_section_signs_and_then_sees_the_evaluation_read_only(
@@ -188,6 +200,7 @@ def test_therapist_completes_every_section_signs_and_then_sees_the_evaluation_re
     fill_checklist(page, 6, clicked="Cooking", keyed="Driving")
     fill_muscle_imbalance(page)
     fill_assessment_and_plan(page)
+    fill_cpt_complexity(page)
 
     # The owner's draft offers an "Edit" link per section...
     page.get_by_role("link", name="View whole evaluation").click()
@@ -197,7 +210,7 @@ def test_therapist_completes_every_section_signs_and_then_sees_the_evaluation_re
 
     page.get_by_role("link", name="Sign…").click()
     expect(page).to_have_url(f"{evaluation_url}sign/")
-    requirements = signing_requirements(Evaluation.objects.get())
+    requirements = signing_checklist(Evaluation.objects.get())
     expect(page.get_by_text("✓", exact=True)).to_have_count(len(requirements))
     expect(page.get_by_text("✗", exact=True)).to_have_count(0)
     page.get_by_label("Your password").fill(PASSWORD)

@@ -113,4 +113,12 @@ def full_json(date_of_service: date) -> dict:
             ],
             "interventions": [{"intervention": "occupation_based", "notes": ""}],
         },
+        "cpt_complexity": {
+            "cpt_history": "expanded",
+            "cpt_comorbidities": "may_be_present",
+            "cpt_assistance": "none",
+            "cpt_documented_change": "",
+            "cpt_code": "97165",
+            "cpt_override_reason": "",
+        },
     }

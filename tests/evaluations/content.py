@@ -200,6 +200,14 @@ def full_content(date_of_service: date) -> dict:
                 {"intervention": code(catalogue.Intervention, "neuromuscular_massage"), "notes": ""},
             ],
         },
+        # Many deficits (high), expanded history (moderate), comorbidities may be present (moderate),
+        # no assistance needed (low): the lowest component sets the level, low, 97165.
+        "cpt_complexity": {
+            "cpt_history": "expanded",
+            "cpt_comorbidities": "may_be_present",
+            "cpt_assistance": "none",
+            "cpt_code": "97165",
+        },
     }
 
 

@@ -1,0 +1,130 @@
+"""CPT complexity: each level, the 3/5 overlap, mixed components resolving to the lowest, and 97168."""
+
+import pytest
+
+from evaluations.cpt import deficit_level, suggest
+from evaluations.scores import cpt_suggestion
+from evaluations.selectors import get_evaluation
+from evaluations.services import save_sections
+from tests.evaluations.content import as_sections, full_content
+from tests.factories import EvaluationFactory
+
+
+def deficits(n):
+    return [f"deficit {i}" for i in range(n)]
+
+
+@pytest.mark.parametrize(("count", "level"), [(0, 0), (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (9, 3)])
+def test_deficit_bands(count, level):
+    assert deficit_level(count) == level
+
+
+@pytest.mark.parametrize(
+    ("count", "history", "comorbidities", "assistance", "code"),
+    [
+        (2, "brief", "none", "none", "97165"),
+        (4, "expanded", "may_be_present", "minimal_to_moderate", "97166"),
+        (6, "extensive", "present", "significant", "97167"),
+    ],
+)
+def test_each_level(count, history, comorbidities, assistance, code):
+    assert (
+        suggest(
+            kind="initial",
+            deficits=deficits(count),
+            history=history,
+            comorbidities=comorbidities,
+            assistance=assistance,
+        ).code
+        == code
+    )
+
+
+def test_mixed_components_resolve_to_the_lowest():
+    # deficits high, history moderate, comorbidities high, assistance low -> low
+    result = suggest(
+        kind="initial", deficits=deficits(7), history="expanded", comorbidities="present", assistance="none"
+    )
+    assert (result.code, result.level) == ("97165", "low")
+    assert any("Task modification or assistance" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("count", "others", "code", "bands"),
+    [
+        (3, "low", "97165", "low and moderate"),
+        (3, "moderate", "97166", "low and moderate"),
+        (5, "moderate", "97166", "moderate and high"),
+        (5, "high", "97167", "moderate and high"),
+    ],
+)
+def test_the_3_and_5_overlap_is_called_out_and_the_others_decide(count, others, code, bands):
+    ratings = {
+        "low": ("brief", "none", "none"),
+        "moderate": ("expanded", "may_be_present", "minimal_to_moderate"),
+        "high": ("extensive", "present", "significant"),
+    }[others]
+    result = suggest(
+        kind="initial",
+        deficits=deficits(count),
+        history=ratings[0],
+        comorbidities=ratings[1],
+        assistance=ratings[2],
+    )
+    assert result.code == code
+    assert any(bands in note for note in result.notes)
+
+
+def test_unrated_components_or_no_deficits_give_no_code():
+    assert suggest(kind="initial", deficits=deficits(4)).code is None
+    assert (
+        suggest(kind="initial", deficits=[], history="brief", comorbidities="none", assistance="none").code
+        is None
+    )
+
+
+def test_re_evaluation_needs_a_documented_change():
+    assert suggest(kind="re_evaluation", deficits=deficits(4)).code is None
+    assert (
+        suggest(kind="re_evaluation", deficits=[], documented_change="Now dresses independently").code
+        == "97168"
+    )
+
+
+@pytest.mark.django_db
+def test_the_record_supplies_the_deficits_with_evidence(therapist, patient):
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    save_sections(
+        evaluation=evaluation, by=therapist, contents=as_sections(full_content(evaluation.date_of_service))
+    )
+    result = cpt_suggestion(get_evaluation(viewer=therapist, public_id=evaluation.public_id))
+
+    evidence = result.components[0].evidence
+    assert "Getting dressed: minimal assist" in evidence
+    assert any(item.startswith("Strength below normal: hip abductors 3+") for item in evidence)
+    assert any(item.startswith("Pain, moderate or worse: hip 6/10") for item in evidence)
+    assert any(item.startswith("Range of motion below normal: hip flexion 68%") for item in evidence)
+    assert result.code == "97165"  # assistance "none" is the lowest component
+
+
+@pytest.mark.django_db
+def test_signing_needs_the_code_confirmed_and_a_reason_to_differ(api_client, therapist, patient):
+    from tests.evaluations.api_content import full_json
+
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    api = api_client(therapist)
+    url = f"/api/v1/evaluations/{evaluation.public_id}/"
+    payload = full_json(evaluation.date_of_service)
+    payload["cpt_complexity"]["cpt_code"] = "97167"
+    body = api.patch(url, payload, format="json").json()
+    assert body["cpt_suggestion"]["code"] == "97165"
+    assert body["missing_for_signature"] == [
+        "CPT code confirmed (suggested 97165), with a reason for choosing another"
+    ]
+
+    api.patch(
+        url,
+        {"cpt_complexity": {"cpt_override_reason": "Significant cueing was needed for safety; see notes."}},
+        format="json",
+    )
+    assert api.post(f"{url}sign/", {"password": "correct horse battery"}, format="json").status_code == 200
