@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check browser-deps clean
+.PHONY: run test lint format migrations-check pdf-deps system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,19 +14,30 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000/ (log in with a demo user above; Ctrl-C stops)"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Browser tests drive Debian's Chromium; install it when it is missing and we may.
-browser-deps:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium missing: sudo apt-get install chromium" >&2; exit 1; fi; }
+# System packages, installed when missing and we are root (otherwise we say what to install):
+# Pango for WeasyPrint's PDF reports, and Debian's Chromium for the browser tests.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+TEST_PACKAGES := $(PDF_PACKAGES) chromium
+define install_missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing system packages: sudo apt-get install $$missing" >&2; exit 1; fi; fi
+endef
 
-test: $(STAMP) browser-deps
+pdf-deps:
+	$(call install_missing,$(PDF_PACKAGES))
+
+system-deps:
+	$(call install_missing,$(TEST_PACKAGES))
+
+test: $(STAMP) system-deps
 	SECRET_KEY=test-only-not-secret $(BIN)/pytest
 
 lint: $(STAMP)

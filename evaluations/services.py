@@ -394,3 +394,8 @@ def add_addendum(*, evaluation: Evaluation, by: User, text: str) -> Addendum:
 
 def record_evaluation_viewed(*, evaluation: Evaluation, by: User) -> None:
     record_event(actor=by, action=Action.VIEW, record=evaluation)
+
+
+def record_evaluation_exported(*, evaluation: Evaluation, by: User) -> None:
+    """A PDF of the evaluation left the system: an export of health information."""
+    record_event(actor=by, action=Action.EXPORT, record=evaluation)

@@ -1,14 +1,18 @@
+import weasyprint
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buffalo_ot.exceptions import Conflict
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
 from evaluations.models import Evaluation
 from evaluations.presenters import present_section
+from evaluations.progress import progress
 from evaluations.scores import cpt_suggestion, imbalance_findings, row_scores, signing_checklist
 from evaluations.sections import SECTIONS, SECTIONS_BY_SLUG
 from evaluations.selectors import (
@@ -19,6 +23,7 @@ from evaluations.selectors import (
 )
 from evaluations.services import (
     add_addendum,
+    record_evaluation_exported,
     record_evaluation_viewed,
     save_sections,
     sign_evaluation,
@@ -87,6 +92,11 @@ def evaluation_detail(request, public_id):
     record_evaluation_viewed(evaluation=evaluation, by=request.user)
     is_owner_draft = not evaluation.is_signed and evaluation.therapist_id == request.user.pk
     scores = row_scores(evaluation)
+    baseline = (
+        get_evaluation(viewer=request.user, public_id=evaluation.previous_evaluation.public_id)
+        if evaluation.previous_evaluation_id
+        else None
+    )
     return render(
         request,
         "evaluations/detail.html",
@@ -96,12 +106,61 @@ def evaluation_detail(request, public_id):
             "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
             "findings": imbalance_findings(evaluation),
             "cpt": cpt_suggestion(evaluation),
+            "progress": progress(evaluation, baseline) if baseline is not None else None,
             "requirements": None if evaluation.is_signed else signing_checklist(evaluation),
             "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
             "can_addend": evaluation.is_signed and request.user.has_perm("evaluations.add_addendum"),
             "addendum_form": AddendumForm(),
         },
     )
+
+
+def _report_context(request, evaluation: Evaluation) -> dict:
+    """Everything the report shows; the page and the PDF render the same template with it."""
+    scores = row_scores(evaluation)
+    baseline = (
+        get_evaluation(viewer=request.user, public_id=evaluation.previous_evaluation.public_id)
+        if evaluation.previous_evaluation_id
+        else None
+    )
+    sources = sorted({score.source for score in scores.values() if score.source})
+    return {
+        "evaluation": evaluation,
+        "patient": evaluation.patient,
+        "age": evaluation.patient.age_on(evaluation.date_of_service),
+        "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
+        "findings": imbalance_findings(evaluation),
+        "cpt": cpt_suggestion(evaluation),
+        "progress": progress(evaluation, baseline) if baseline is not None else None,
+        "sources": sources,
+        "printed_at": timezone.now(),
+    }
+
+
+@permission_required("evaluations.view_evaluation", raise_exception=True)
+def evaluation_report(request, public_id):
+    """The report as a page, for reading and printing."""
+    evaluation = _evaluation_or_404(request, public_id)
+    record_evaluation_viewed(evaluation=evaluation, by=request.user)
+    return render(
+        request, "evaluations/report.html", {**_report_context(request, evaluation), "for_pdf": False}
+    )
+
+
+@permission_required("evaluations.view_evaluation", raise_exception=True)
+def evaluation_report_pdf(request, public_id):
+    """The same report as a PDF. Producing it is an export of health information, and audited."""
+    evaluation = _evaluation_or_404(request, public_id)
+    html = render_to_string(
+        "evaluations/report.html", {**_report_context(request, evaluation), "for_pdf": True}, request=request
+    )
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    record_evaluation_exported(evaluation=evaluation, by=request.user)
+    name = f"{evaluation.patient.mrn}-{evaluation.date_of_service:%Y%m%d}-{evaluation.kind}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @permission_required("evaluations.change_evaluation", raise_exception=True)

@@ -1,0 +1,194 @@
+"""A re-evaluation against its baseline: per measure, the value then and now and what the change
+means (with the instrument's meaningful-change rule where one exists), and each goal's status."""
+
+from dataclasses import dataclass, field
+
+from evaluations.choices import AssistLevel
+from evaluations.instruments import mmt_rank
+from evaluations.models import Evaluation
+from evaluations.scores import grip_value
+from evaluations.sections import (
+    ADL_CHECKLIST,
+    COGNITION,
+    IADL_CHECKLIST,
+    MUSCLE_IMBALANCE,
+    NEUROMUSCULAR,
+    PHYSICAL,
+)
+from evaluations.selectors import section_content
+
+ASSIST_ORDER = list(AssistLevel.values)  # most independent first
+PAIN_MEANINGFUL = 2  # NRS: a change of 2 points or more is clinically meaningful (instruments.md §9)
+
+
+@dataclass
+class MeasureChange:
+    measure: str
+    before: str
+    now: str
+    change: str
+    meaning: str
+
+
+@dataclass
+class GoalStatus:
+    description: str
+    target_on: object
+    status: str
+
+
+@dataclass
+class Progress:
+    baseline: Evaluation
+    measures: list[MeasureChange] = field(default_factory=list)
+    goals: list[GoalStatus] = field(default_factory=list)
+
+
+def _direction(delta: float, *, higher_is_better: bool = True) -> str:
+    if delta == 0:
+        return "unchanged"
+    return "improved" if (delta > 0) == higher_is_better else "declined"
+
+
+def _pairs(then_rows, now_rows, key):
+    before = {key(row): row for row in then_rows}
+    return [(k, before[k], row) for row in now_rows if (k := key(row)) in before]
+
+
+def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
+    """Both evaluations must be loaded with their sections (selectors.get_evaluation)."""
+    result = Progress(baseline)
+    then, now = (section_content(baseline, PHYSICAL), section_content(evaluation, PHYSICAL))
+    add = result.measures.append
+    for (muscle, side), a, b in _pairs(
+        then["strength"], now["strength"], lambda r: (r.muscle_group.label, r.side)
+    ):
+        steps = mmt_rank(b.grade) - mmt_rank(a.grade)
+        add(
+            MeasureChange(
+                f"Strength, {muscle.lower()} ({side})",
+                a.grade,
+                b.grade,
+                f"{steps:+d} grade steps",
+                _direction(steps),
+            )
+        )
+    for (motion, side, mode), a, b in _pairs(
+        then["range_of_motion"], now["range_of_motion"], lambda r: (r.joint_motion.label, r.side, r.mode)
+    ):
+        delta = b.degrees - a.degrees
+        add(
+            MeasureChange(
+                f"{motion} ({side}, {mode})",
+                f"{a.degrees}°",
+                f"{b.degrees}°",
+                f"{delta:+d}°",
+                _direction(delta),
+            )
+        )
+    for hand, a, b in _pairs(then["grip"], now["grip"], lambda r: r.hand):
+        before_kg, now_kg = grip_value(a.trials), grip_value(b.trials)
+        delta = round(now_kg - before_kg, 1)
+        add(
+            MeasureChange(
+                f"Grip ({hand})", f"{before_kg:g} kg", f"{now_kg:g} kg", f"{delta:+g} kg", _direction(delta)
+            )
+        )
+    tests_then, tests_now = (
+        section_content(baseline, NEUROMUSCULAR)["tests"],
+        section_content(evaluation, NEUROMUSCULAR)["tests"],
+    )
+    for (test, side), a, b in _pairs(tests_then, tests_now, lambda r: (r.test.label, r.side)):
+        delta = round(float(b.value - a.value), 2)
+        unit = "" if a.test.unit == "{count}" else f" {a.test.unit}"
+        where = "" if side == "none" else f" ({side})"
+        add(
+            MeasureChange(
+                f"{test}{where}",
+                f"{a.value.normalize():f}{unit}",
+                f"{b.value.normalize():f}{unit}",
+                f"{delta:+g}{unit}",
+                _direction(delta, higher_is_better=not a.test.lower_is_better),
+            )
+        )
+    pain_then = section_content(baseline, MUSCLE_IMBALANCE)["pain_points"]
+    pain_now = section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"]
+    for (region, side), a, b in _pairs(pain_then, pain_now, lambda r: (r.region.label, r.side)):
+        delta = b.intensity - a.intensity
+        meaning = _direction(delta, higher_is_better=False)
+        if delta:
+            meaning += (
+                " (clinically meaningful, ≥ 2 points)"
+                if abs(delta) >= PAIN_MEANINGFUL
+                else " (under the 2-point meaningful change)"
+            )
+        add(
+            MeasureChange(
+                f"Pain, {region.lower()} ({side})",
+                f"{a.intensity}/10",
+                f"{b.intensity}/10",
+                f"{delta:+d}",
+                meaning,
+            )
+        )
+    ratings_then = {
+        r.activity_id: r
+        for c in (ADL_CHECKLIST, IADL_CHECKLIST)
+        for r in section_content(baseline, c)["ratings"]
+    }
+    ratings_now = {
+        r.activity_id: r
+        for c in (ADL_CHECKLIST, IADL_CHECKLIST)
+        for r in section_content(evaluation, c)["ratings"]
+    }
+    for activity_id, b in ratings_now.items():
+        a = ratings_then.get(activity_id)
+        if a is None:
+            continue
+        steps = ASSIST_ORDER.index(a.assist_level) - ASSIST_ORDER.index(b.assist_level)
+        add(
+            MeasureChange(
+                b.activity.label,
+                a.get_assist_level_display(),
+                b.get_assist_level_display(),
+                f"{steps:+d} levels",
+                _direction(steps),
+            )
+        )
+    screens_then, screens_now = (
+        section_content(baseline, COGNITION)["screens"],
+        section_content(evaluation, COGNITION)["screens"],
+    )
+    for _instrument, a, b in _pairs(screens_then, screens_now, lambda r: r.instrument):
+        delta = b.total_score - a.total_score
+        add(
+            MeasureChange(
+                a.get_instrument_display(),
+                str(a.total_score),
+                str(b.total_score),
+                f"{delta:+d}",
+                _direction(delta),
+            )
+        )
+
+    for goal in baseline.goals.all():
+        if goal.activity_id is None:
+            status = "not tied to an activity: the therapist judges it"
+        elif goal.activity_id in ratings_now:
+            rating = ratings_now[goal.activity_id]
+            earlier = ratings_then.get(goal.activity_id)
+            level = rating.get_assist_level_display().lower()
+            if rating.assist_level in (AssistLevel.INDEPENDENT, AssistLevel.MODIFIED_INDEPENDENT):
+                status = f"activity now {level}"
+            elif earlier is not None and ASSIST_ORDER.index(rating.assist_level) < ASSIST_ORDER.index(
+                earlier.assist_level
+            ):
+                status = f"progressing: activity now {level}"
+            else:
+                status = f"not yet: activity {level}"
+        else:
+            status = "activity not rated in this evaluation"
+        if goal.target_on < evaluation.date_of_service and not status.startswith("activity now"):
+            status += f"; target date {goal.target_on:%m/%d/%Y} passed"
+        result.goals.append(GoalStatus(goal.description, goal.target_on, status))
+    return result

@@ -1,0 +1,146 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from audit.models import AuditEvent
+from evaluations.models import RangeOfMotionMeasurement
+from evaluations.progress import progress
+from evaluations.sections import SECTIONS
+from evaluations.selectors import get_evaluation
+from evaluations.services import add_addendum, save_sections, sign_evaluation, start_evaluation
+from occupations.models import JointMotion
+from tests.evaluations.content import as_sections, full_content
+from tests.factories import EvaluationFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery"
+
+
+def signed(therapist, patient, *, when=None, **changes):
+    evaluation = EvaluationFactory(
+        therapist=therapist, patient=patient, date_of_service=when or timezone.localdate()
+    )
+    content = full_content(evaluation.date_of_service)
+    for key, value in changes.items():
+        section, field = key.split("__")
+        content[section][field] = value
+    save_sections(evaluation=evaluation, by=therapist, contents=as_sections(content))
+    return sign_evaluation(evaluation=evaluation, by=therapist, password=PASSWORD)
+
+
+def pdf_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_signed_report_pdf_has_the_patient_every_section_a_score_and_the_signature(
+    page_client, therapist, patient
+):
+    evaluation = signed(therapist, patient)
+    add_addendum(evaluation=evaluation, by=therapist, text="Late entry: uses a reacher.")
+
+    text = pdf_text(page_client(therapist).get(f"/evaluations/{evaluation.public_id}/report.pdf"))
+
+    assert "Kowalski, Joan" in text and patient.mrn in text
+    for section in SECTIONS:
+        assert f"{section.number}. {section.title}" in text, section.title
+    assert "z = +0.64" in text  # right grip against women 75+
+    assert "Mathiowetz" in text  # the norm's source is named
+    assert "Electronically signed" in text and "Late entry: uses a reacher." in text
+    assert "DRAFT" not in text
+    assert "97165" in text
+
+
+def test_a_drafts_pdf_is_watermarked(page_client, therapist, patient):
+    draft = EvaluationFactory(therapist=therapist, patient=patient)
+    text = pdf_text(page_client(therapist).get(f"/evaluations/{draft.public_id}/report.pdf"))
+    assert "DRAFT" in text
+
+
+def test_producing_the_pdf_is_an_audited_export(page_client, clinic_admin, therapist, patient):
+    evaluation = signed(therapist, patient)
+    page_client(clinic_admin).get(f"/evaluations/{evaluation.public_id}/report.pdf")
+    event = AuditEvent.objects.get(action="export")
+    assert (event.actor, event.channel, event.patient_public_id) == (clinic_admin, "page", patient.public_id)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("front_desk", 403), ("nobody", 403), ("clinic_admin", 200), ("therapist", 200)]
+)
+def test_report_permissions(client, users, therapist, patient, role, status):
+    evaluation = signed(therapist, patient)
+    client.force_login(users[role])
+    assert client.get(f"/evaluations/{evaluation.public_id}/report.pdf").status_code == status
+    assert client.get(f"/evaluations/{evaluation.public_id}/report/").status_code == status
+    assert AuditEvent.objects.filter(action="export").count() == (1 if status == 200 else 0)
+
+
+def test_anonymous_is_sent_to_log_in(client, therapist, patient):
+    evaluation = signed(therapist, patient)
+    assert client.get(f"/evaluations/{evaluation.public_id}/report.pdf").status_code == 302
+
+
+def test_report_query_count_does_not_grow_with_rows(
+    page_client, therapist, patient, django_assert_num_queries
+):
+    evaluation = signed(therapist, patient)
+    client = page_client(therapist)
+    with django_assert_num_queries(28):
+        client.get(f"/evaluations/{evaluation.public_id}/report/")
+    RangeOfMotionMeasurement.objects.bulk_create(
+        [
+            RangeOfMotionMeasurement(
+                evaluation=evaluation,
+                joint_motion=JointMotion.objects.get(code="knee_flexion"),
+                side="left",
+                degrees=d,
+            )
+            for d in range(10, 110, 10)
+        ]
+    )
+    with django_assert_num_queries(28):
+        response = client.get(f"/evaluations/{evaluation.public_id}/report/")
+    assert response.content.decode().count("Knee flexion") == 10
+
+
+def test_a_re_evaluation_shows_change_against_its_baseline(page_client, therapist, patient):
+    baseline = signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=6))
+    follow_up = start_evaluation(
+        by=therapist,
+        patient=patient,
+        kind="re_evaluation",
+        date_of_service=timezone.localdate(),
+        previous_evaluation=baseline,
+    )
+    content = full_content(follow_up.date_of_service)
+    content["muscle_imbalance"]["pain_points"][0]["intensity"] = 3  # 6 -> 3
+    content["adl_checklist"]["ratings"][0]["assist_level"] = (
+        "modified_independent"  # dressing: min assist -> mod I
+    )
+    content["neuromuscular_function"]["tests"][0]["value"] = "11.00"  # TUG 14.2 -> 11.0 s
+    save_sections(evaluation=follow_up, by=therapist, contents=as_sections(content))
+
+    result = progress(
+        get_evaluation(viewer=therapist, public_id=follow_up.public_id),
+        get_evaluation(viewer=therapist, public_id=baseline.public_id),
+    )
+
+    changes = {change.measure: change for change in result.measures}
+    assert changes["Pain, hip (right)"].change == "-3"
+    assert changes["Pain, hip (right)"].meaning == "improved (clinically meaningful, ≥ 2 points)"
+    assert (
+        changes["Getting dressed"].before,
+        changes["Getting dressed"].now,
+        changes["Getting dressed"].meaning,
+    ) == ("Minimal assist", "Modified independent", "improved")
+    assert changes["Timed Up and Go"].change == "-3.2 s" and changes["Timed Up and Go"].meaning == "improved"
+    assert changes["Strength, hip abductors (right)"].meaning == "unchanged"
+    statuses = {goal.description[:20]: goal.status for goal in result.goals}
+    assert statuses["Dons socks with a so"] == "activity now modified independent"
+
+    page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/").content.decode()
+    assert "Progress since the initial evaluation" in page and "clinically meaningful" in page
