@@ -125,3 +125,54 @@ def signing_requirements(evaluation: Evaluation) -> list[Requirement]:
 def list_signable_baselines(*, viewer: User, patient) -> QuerySet[Evaluation]:
     """Signed evaluations of the patient a re-evaluation or discharge can compare with."""
     return list_evaluations(viewer=viewer).filter(patient=patient).signed()
+
+
+def patient_trends(*, viewer: User, patient, up_to=None) -> list:
+    """Key measures across the patient's signed evaluations, oldest first: the highest pain,
+    Timed Up and Go, grip per hand (mean of trials) and the number of ADLs done independently.
+    Only measures recorded at least twice are drawn. A fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from evaluations.charts import Series
+    from evaluations.models import ActivityRating, GripMeasurement, NeuromuscularMeasurement, PainPoint
+
+    if not can_read_content(viewer):
+        return []
+    evaluations = list_evaluations(viewer=viewer).filter(patient=patient).signed()
+    if up_to is not None:
+        evaluations = evaluations.filter(date_of_service__lte=up_to)
+    evaluations = evaluations.order_by("date_of_service", "signed_at").prefetch_related(
+        Prefetch("pain_points", queryset=PainPoint.objects.all()),
+        Prefetch(
+            "neuromuscular_measurements", queryset=NeuromuscularMeasurement.objects.select_related("test")
+        ),
+        Prefetch("grip_measurements", queryset=GripMeasurement.objects.all()),
+        Prefetch("activity_ratings", queryset=ActivityRating.objects.select_related("activity")),
+    )
+    pain, tug, grip_right, grip_left, adl = [], [], [], [], []
+    for evaluation in evaluations:
+        when = f"{evaluation.date_of_service:%m/%d/%y}"
+        points = list(evaluation.pain_points.all())
+        if points:
+            pain.append((when, max(point.intensity for point in points)))
+        for row in evaluation.neuromuscular_measurements.all():
+            if row.test.code == "timed_up_and_go":
+                tug.append((when, float(row.value)))
+        for row in evaluation.grip_measurements.all():
+            trials = row.trials
+            (grip_right if row.hand == "right" else grip_left).append(
+                (when, round(sum(float(t) for t in trials) / len(trials), 1))
+            )
+        ratings = [r for r in evaluation.activity_ratings.all() if r.activity.category == "adl"]
+        if ratings:
+            adl.append(
+                (when, sum(r.assist_level in ("independent", "modified_independent") for r in ratings))
+            )
+    series = [
+        Series("Highest pain", "0-10", pain, lower_is_better=True),
+        Series("Timed Up and Go", "s", tug, lower_is_better=True),
+        Series("Grip, right", "kg", grip_right),
+        Series("Grip, left", "kg", grip_left),
+        Series("ADLs done independently", "count", adl),
+    ]
+    return [s for s in series if len(s.points) >= 2]

@@ -6,20 +6,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buffalo_ot.exceptions import Conflict
+from evaluations.charts import body_map, trend_chart
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
 from evaluations.models import Evaluation
 from evaluations.presenters import present_section
 from evaluations.progress import progress
 from evaluations.scores import cpt_suggestion, imbalance_findings, row_scores, signing_checklist
-from evaluations.sections import SECTIONS, SECTIONS_BY_SLUG
+from evaluations.sections import MUSCLE_IMBALANCE, SECTIONS, SECTIONS_BY_SLUG
 from evaluations.selectors import (
     can_read_content,
     get_evaluation,
     list_evaluations,
     list_signable_baselines,
+    patient_trends,
+    section_content,
 )
 from evaluations.services import (
     add_addendum,
@@ -42,6 +46,7 @@ def evaluations_chart_panel(request, patient: Patient) -> dict | None:
         .filter(patient=patient)
         .order_by("-date_of_service", "-created_at")
     )
+    trends = [trend_chart(series) for series in patient_trends(viewer=request.user, patient=patient)]
     return {
         "template": "evaluations/_chart_panel.html",
         "context": {
@@ -49,6 +54,7 @@ def evaluations_chart_panel(request, patient: Patient) -> dict | None:
             "evaluations": evaluations,
             "can_read": can_read_content(request.user),
             "can_start": request.user.has_perm("evaluations.add_evaluation") and not patient.is_archived,
+            "trends": [mark_safe(chart) for chart in trends],  # noqa: S308  (built with escaped text only)
         },
     }
 
@@ -107,6 +113,7 @@ def evaluation_detail(request, public_id):
             "findings": imbalance_findings(evaluation),
             "cpt": cpt_suggestion(evaluation),
             "progress": progress(evaluation, baseline) if baseline is not None else None,
+            "body_map": mark_safe(body_map(section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"])),  # noqa: S308
             "requirements": None if evaluation.is_signed else signing_checklist(evaluation),
             "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
             "can_addend": evaluation.is_signed and request.user.has_perm("evaluations.add_addendum"),
@@ -132,6 +139,13 @@ def _report_context(request, evaluation: Evaluation) -> dict:
         "findings": imbalance_findings(evaluation),
         "cpt": cpt_suggestion(evaluation),
         "progress": progress(evaluation, baseline) if baseline is not None else None,
+        "body_map": mark_safe(body_map(section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"])),  # noqa: S308
+        "trends": [
+            mark_safe(trend_chart(series))  # noqa: S308
+            for series in patient_trends(
+                viewer=request.user, patient=evaluation.patient, up_to=evaluation.date_of_service
+            )
+        ],
         "sources": sources,
         "printed_at": timezone.now(),
     }

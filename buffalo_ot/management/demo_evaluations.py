@@ -11,6 +11,7 @@ from evaluations.sections import SECTIONS_BY_KEY
 from evaluations.services import add_addendum, save_sections, sign_evaluation, start_evaluation
 from occupations import models as catalogue
 from patients.models import Patient
+from patients.services import update_patient
 
 DEMO_PASSWORD = "buffalo-demo-2026"  # noqa: S105  (the demo users' shared password)
 
@@ -332,6 +333,8 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
     for index, patient in enumerate(patients):
         if patient.evaluations.exists():
             continue
+        # The referral that goes with the story: right hip pain after a right hip replacement.
+        update_patient(patient=patient, by=therapist, diagnosis_codes=["M25.551", "Z96.641"])
         if index == 0:  # signed initial with an addendum, then a signed re-evaluation showing progress
             initial = start_evaluation(
                 by=therapist, patient=patient, date_of_service=today - timedelta(weeks=6)

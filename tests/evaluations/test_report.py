@@ -89,7 +89,7 @@ def test_report_query_count_does_not_grow_with_rows(
 ):
     evaluation = signed(therapist, patient)
     client = page_client(therapist)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(33):
         client.get(f"/evaluations/{evaluation.public_id}/report/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -102,7 +102,7 @@ def test_report_query_count_does_not_grow_with_rows(
             for d in range(10, 110, 10)
         ]
     )
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(33):
         response = client.get(f"/evaluations/{evaluation.public_id}/report/")
     assert response.content.decode().count("Knee flexion") == 10
 
@@ -144,3 +144,25 @@ def test_a_re_evaluation_shows_change_against_its_baseline(page_client, therapis
 
     page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/").content.decode()
     assert "Progress since the initial evaluation" in page and "clinically meaningful" in page
+
+
+def test_trends_and_body_map_are_drawn_server_side_with_flat_queries(
+    page_client, therapist, patient, django_assert_num_queries
+):
+    client = page_client(therapist)
+    for weeks in (8, 4):
+        signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=weeks))
+    with django_assert_num_queries(15):
+        chart = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert "<svg" in chart and 'aria-label="Highest pain (0-10)' in chart
+    for weeks in (3, 2, 1):
+        signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=weeks))
+    with django_assert_num_queries(15):
+        client.get(f"/patients/{patient.public_id}/")
+
+    latest = signed(therapist, patient)
+    report = client.get(f"/evaluations/{latest.public_id}/report/").content.decode()
+    assert 'aria-label="Body map: Hip right 6/10"' in report
+    assert "Trends across signed evaluations" in report
+    text = pdf_text(client.get(f"/evaluations/{latest.public_id}/report.pdf"))
+    assert "Trends across signed evaluations" in text and "Highest pain" in text

@@ -1,0 +1,111 @@
+"""Small server-rendered SVG graphics, so the page and the PDF show the same picture without
+scripts: a body map of pain points, and trend lines of key measures across evaluations."""
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+# Where each pain region sits on a 120 x 260 outline, front (x 0-120) and back (x 140-260) views.
+# (region code) -> list of (x, y) per side: left/right are the person's own sides.
+FRONT, BACK = 0, 140
+REGION_POINTS = {
+    "neck": {"midline": [(BACK + 60, 42)], "left": [(BACK + 66, 42)], "right": [(BACK + 54, 42)]},
+    "shoulder": {"left": [(FRONT + 88, 58)], "right": [(FRONT + 32, 58)]},
+    "chest": {"midline": [(FRONT + 60, 72)], "left": [(FRONT + 72, 72)], "right": [(FRONT + 48, 72)]},
+    "upper_back": {"midline": [(BACK + 60, 72)], "left": [(BACK + 72, 72)], "right": [(BACK + 48, 72)]},
+    "lower_back": {"midline": [(BACK + 60, 112)], "left": [(BACK + 70, 112)], "right": [(BACK + 50, 112)]},
+    "elbow": {"left": [(FRONT + 96, 98)], "right": [(FRONT + 24, 98)]},
+    "wrist_hand": {"left": [(FRONT + 102, 134)], "right": [(FRONT + 18, 134)]},
+    "hip": {"left": [(FRONT + 76, 128)], "right": [(FRONT + 44, 128)]},
+    "groin": {"left": [(FRONT + 66, 140)], "right": [(FRONT + 54, 140)], "midline": [(FRONT + 60, 140)]},
+    "full_leg": {
+        "left": [(FRONT + 70, 160), (FRONT + 70, 200)],
+        "right": [(FRONT + 50, 160), (FRONT + 50, 200)],
+    },
+    "knee": {"left": [(FRONT + 70, 184)], "right": [(FRONT + 50, 184)]},
+    "ankle": {"left": [(FRONT + 70, 232)], "right": [(FRONT + 50, 232)]},
+    "foot": {"left": [(FRONT + 72, 246)], "right": [(FRONT + 48, 246)]},
+}
+
+
+def _outline(x0: int) -> str:
+    return (
+        f'<g fill="#f4f6f8" stroke="#8a949e" stroke-width="1.2">'
+        f'<circle cx="{x0 + 60}" cy="22" r="14"/>'
+        f'<rect x="{x0 + 40}" y="38" width="40" height="100" rx="12"/>'
+        f'<rect x="{x0 + 20}" y="48" width="14" height="92" rx="7"/><rect x="{x0 + 86}" y="48" width="14" height="92" rx="7"/>'
+        f'<rect x="{x0 + 42}" y="136" width="16" height="114" rx="7"/><rect x="{x0 + 62}" y="136" width="16" height="114" rx="7"/>'
+        f"</g>"
+    )
+
+
+def _colour(intensity: int) -> str:
+    return "#dc3545" if intensity >= 7 else "#fd7e14" if intensity >= 4 else "#ffc107"
+
+
+def body_map(pain_points) -> str:
+    """Front and back outlines with each pain point marked, coloured by intensity (NRS bands)."""
+    marks = []
+    for point in pain_points:
+        sides = ("left", "right") if point.side == "bilateral" else (point.side,)
+        for side in sides:
+            for x, y in REGION_POINTS.get(point.region.code, {}).get(side, []):
+                label = escape(
+                    f"{point.region.label}, {point.get_side_display().lower()}: {point.intensity}/10"
+                )
+                marks.append(
+                    f'<g><title>{label}</title><circle cx="{x}" cy="{y}" r="7" fill="{_colour(point.intensity)}" '
+                    f'fill-opacity="0.85" stroke="#333"/><text x="{x}" y="{y + 3}" font-size="8" text-anchor="middle" '
+                    f'fill="#000">{point.intensity}</text></g>'
+                )
+    summary = (
+        "; ".join(f"{p.region.label} {p.get_side_display().lower()} {p.intensity}/10" for p in pain_points)
+        or "no pain recorded"
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 260 270" width="260" height="270" role="img" '
+        f'aria-label="Body map: {escape(summary)}">'
+        f"{_outline(FRONT)}{_outline(BACK)}"
+        f'<text x="{FRONT + 60}" y="266" font-size="9" text-anchor="middle">Front (person\'s right on the left)</text>'
+        f'<text x="{BACK + 60}" y="266" font-size="9" text-anchor="middle">Back</text>'
+        f"{''.join(marks)}</svg>"
+    )
+
+
+@dataclass
+class Series:
+    label: str
+    unit: str
+    points: list[tuple[str, float]]  # (date label, value), oldest first
+    lower_is_better: bool = False
+
+
+def trend_chart(series: Series, width: int = 300, height: int = 120) -> str:
+    """A line of one measure across evaluations, with its values written at each point."""
+    values = [value for _date, value in series.points]
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or max(abs(high), 1)
+    left, right, top, bottom = 34, width - 10, 18, height - 22
+    step = (right - left) / max(len(values) - 1, 1)
+
+    def y(value: float) -> float:
+        return bottom - (value - low) / span * (bottom - top) if high != low else (top + bottom) / 2
+
+    coords = [(left + i * step, y(value)) for i, value in enumerate(values)]
+    line = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in coords)
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="3" fill="#0d6efd"/><text x="{x:.1f}" y="{yy - 6:.1f}" font-size="9" '
+        f'text-anchor="middle">{value:g}</text><text x="{x:.1f}" y="{height - 6}" font-size="8" text-anchor="middle" '
+        f'fill="#555">{escape(date)}</text>'
+        for (x, yy), (date, value) in zip(coords, series.points, strict=True)
+    )
+    better = "lower is better" if series.lower_is_better else "higher is better"
+    description = ", ".join(f"{date} {value:g}" for date, value in series.points)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(series.label)} ({escape(series.unit)}): {escape(description)}">'
+        f'<text x="2" y="11" font-size="10" font-weight="bold">{escape(series.label)} ({escape(series.unit)}; {better})</text>'
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#ccc"/>'
+        f'<polyline points="{line}" fill="none" stroke="#0d6efd" stroke-width="2"/>{dots}</svg>'
+    )
