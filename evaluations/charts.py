@@ -65,7 +65,7 @@ def body_map(pain_points) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 260 270" width="260" height="270" role="img" '
         f'aria-label="Body map: {escape(summary)}">'
         f"{_outline(FRONT)}{_outline(BACK)}"
-        f'<text x="{FRONT + 60}" y="266" font-size="9" text-anchor="middle">Front (person\'s right on the left)</text>'
+        f'<text x="{FRONT + 60}" y="266" font-size="9" text-anchor="middle">Front</text>'
         f'<text x="{BACK + 60}" y="266" font-size="9" text-anchor="middle">Back</text>'
         f"{''.join(marks)}</svg>"
     )
@@ -86,7 +86,7 @@ def trend_chart(series: Series, width: int = 300, height: int = 120) -> str:
         return ""
     low, high = min(values), max(values)
     span = (high - low) or max(abs(high), 1)
-    left, right, top, bottom = 34, width - 10, 18, height - 22
+    left, right, top, bottom = 30, width - 30, 30, height - 22
     step = (right - left) / max(len(values) - 1, 1)
 
     def y(value: float) -> float:
