@@ -2,7 +2,7 @@
 scripts: a body map of pain points, and trend lines of key measures across evaluations."""
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape  # quotes too: these strings go into attributes
 
 # Where each pain region sits on a 120 x 260 outline, front (x 0-120) and back (x 140-260) views.
 # (region code) -> list of (x, y) per side: left/right are the person's own sides.

@@ -406,6 +406,13 @@ class NeuromuscularMeasurement(EvaluationRow):
                 "test": test.label,
                 "max": test.max_value,
             }
+        if self.value is not None and test.unit == "{count}" and self.value % 1:
+            errors["value"] = _("%(test)s is a count: enter a whole number.") % {"test": test.label}
+        if self.value is not None and test.unit != "{count}" and self.value <= 0:
+            errors["value"] = _("%(test)s must be more than 0 %(unit)s.") % {
+                "test": test.label,
+                "unit": test.unit,
+            }
         if test.is_sided and self.side not in (Side.LEFT, Side.RIGHT):
             errors["side"] = _("%(test)s is recorded per side: choose left or right.") % {"test": test.label}
         if not test.is_sided and self.side not in (Side.NONE, Side.BILATERAL):

@@ -84,7 +84,7 @@ def describe(score: Score) -> str:
     elif score.instrument == "ruler_drop":
         parts.append(f"reaction time {score.value:.3f} s")
     if score.percent_of_norm is not None:
-        parts.append(f"{score.percent_of_norm:g}% of norm")
+        parts.append(f"{score.percent_of_norm:g}% of the reference")
     if score.z is not None:
         parts.append(f"z = {score.z:+.2f}")
     if score.interpretation:
@@ -92,8 +92,17 @@ def describe(score: Score) -> str:
     if score.norm is None:
         parts.extend(note for note in score.notes if note.startswith("no published norm"))
     else:
-        parts.append(f"vs {score.norm.description}")
-    return "; ".join(parts)
+        reference = f"vs {score.norm.description}"
+        if score.norm.mean is not None:
+            spread = f" ({score.norm.sd:g})" if score.norm.sd is not None else ""
+            reference += f": {score.norm.mean:g}{spread} {score.norm.unit}".rstrip()
+        parts.append(reference)
+        parts.extend(note for note in score.notes if not note.startswith("no published norm"))
+    if score.instrument == "grip_strength":
+        parts.append("mean of trials" if settings.GRIP_SCORE != "best" else "best trial")
+    if score.instrument == "moca":
+        parts.extend(note for note in score.notes if note.startswith("raw"))
+    return "; ".join(dict.fromkeys(parts))
 
 
 @dataclass
@@ -214,7 +223,7 @@ def performance_deficits(evaluation: Evaluation) -> list[str]:
         and s.percent_of_norm < 100
     ]
     if limited:
-        deficits.append(f"Range of motion below normal: {', '.join(limited)}")
+        deficits.append(f"Range of motion below the reference value: {', '.join(limited)}")
     tight = [r.test.label for r in physical["flexibility"] if r.finding != "within_normal_limits"]
     if tight:
         deficits.append(f"Flexibility limited: {', '.join(tight)}")
@@ -268,18 +277,25 @@ def cpt_suggestion(evaluation: Evaluation) -> cpt.Suggestion:
 
 
 def signing_checklist(evaluation: Evaluation) -> list[Requirement]:
-    """Everything signing needs: the record's content, and a confirmed CPT code (a code other
-    than the suggestion needs a reason)."""
+    """Everything signing needs: the record's content, and a CPT code that fits the kind of
+    evaluation (a code other than the suggestion needs a reason)."""
     suggestion = cpt_suggestion(evaluation)
     chosen = evaluation.cpt_code
-    confirmed = bool(chosen) and (chosen == suggestion.code or bool(evaluation.cpt_override_reason.strip()))
-    label = (
-        "CPT code confirmed"
-        + (f" (suggested {suggestion.code})" if suggestion.code else "")
-        + (
-            ", with a reason for choosing another"
-            if chosen and suggestion.code and chosen != suggestion.code
-            else ""
+    has_change = bool(evaluation.cpt_documented_change.strip())
+    if evaluation.kind == "initial":
+        fits = chosen in ("97165", "97166", "97167")
+        label = "CPT code 97165, 97166 or 97167 confirmed"
+    elif evaluation.kind == "re_evaluation":
+        fits = chosen == "97168" and has_change
+        label = "CPT 97168 confirmed, with the documented change that makes it billable"
+    else:  # discharge: billed only as a re-evaluation with a documented change, or not at all
+        fits = chosen == "" or (chosen == "97168" and has_change)
+        label = "No CPT code, or 97168 with a documented change"
+    agrees = not chosen or chosen == suggestion.code or bool(evaluation.cpt_override_reason.strip())
+    if suggestion.code:
+        different = chosen and chosen != suggestion.code
+        label += f" (suggested {suggestion.code}" + (
+            "; a different code needs a reason)" if different else ")"
         )
-    )
+    confirmed = fits and agrees
     return [*signing_requirements(evaluation), Requirement(label, BILLING, confirmed)]

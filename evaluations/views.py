@@ -122,6 +122,11 @@ def evaluation_detail(request, public_id):
     )
 
 
+def _css_string(text: str) -> str:
+    """Text for a CSS `content: "…"` string: backslash, quote, angle bracket and line breaks escaped."""
+    return "".join(f"\\{ord(c):X} " if c in '\\"<>\n\r' else c for c in text)
+
+
 def _report_context(request, evaluation: Evaluation) -> dict:
     """Everything the report shows; the page and the PDF render the same template with it."""
     scores = row_scores(evaluation)
@@ -131,9 +136,12 @@ def _report_context(request, evaluation: Evaluation) -> dict:
         else None
     )
     sources = sorted({score.source for score in scores.values() if score.source})
+    patient = evaluation.patient
+    footer = f"{patient.family_name}, {patient.given_name} · MRN {patient.mrn}"
     return {
         "evaluation": evaluation,
-        "patient": evaluation.patient,
+        "patient": patient,
+        "footer_label": mark_safe(_css_string(footer)),  # noqa: S308  (escaped for a CSS string)
         "age": evaluation.patient.age_on(evaluation.date_of_service),
         "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
         "findings": imbalance_findings(evaluation),

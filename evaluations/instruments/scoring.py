@@ -125,7 +125,7 @@ def range_of_motion(motion: str, degrees: float) -> Score:
         "range_of_motion",
         degrees,
         "deg",
-        interpretation="within normal range" if percent >= 100 else f"{percent:g}% of normal",
+        interpretation="at or above the reference value" if percent >= 100 else "below the reference value",
         norm=Norm(_citation(source), description, mean=normal, unit="deg"),
         percent_of_norm=percent,
         source=_citation(source),

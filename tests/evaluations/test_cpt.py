@@ -103,7 +103,9 @@ def test_the_record_supplies_the_deficits_with_evidence(therapist, patient):
     assert "Getting dressed: minimal assist" in evidence
     assert any(item.startswith("Strength below normal: hip abductors 3+") for item in evidence)
     assert any(item.startswith("Pain, moderate or worse: hip 6/10") for item in evidence)
-    assert any(item.startswith("Range of motion below normal: hip flexion 68%") for item in evidence)
+    assert any(
+        item.startswith("Range of motion below the reference value: hip flexion 68%") for item in evidence
+    )
     assert result.code == "97165"  # assistance "none" is the lowest component
 
 
@@ -119,7 +121,7 @@ def test_signing_needs_the_code_confirmed_and_a_reason_to_differ(api_client, the
     body = api.patch(url, payload, format="json").json()
     assert body["cpt_suggestion"]["code"] == "97165"
     assert body["missing_for_signature"] == [
-        "CPT code confirmed (suggested 97165), with a reason for choosing another"
+        "CPT code 97165, 97166 or 97167 confirmed (suggested 97165; a different code needs a reason)"
     ]
 
     api.patch(
@@ -128,3 +130,57 @@ def test_signing_needs_the_code_confirmed_and_a_reason_to_differ(api_client, the
         format="json",
     )
     assert api.post(f"{url}sign/", {"password": "correct horse battery"}, format="json").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind_code", "change", "ok"),
+    [
+        ("97168", "", False),
+        ("97168", "Now dresses independently", True),
+        ("97166", "Now dresses independently", False),
+    ],
+)
+def test_a_re_evaluation_signs_only_as_97168_with_its_documented_change(
+    therapist, patient, kind_code, change, ok
+):
+    from django.utils import timezone
+
+    from evaluations.scores import signing_checklist
+    from evaluations.services import save_sections, sign_evaluation, start_evaluation
+    from tests.evaluations.content import as_sections, full_content
+
+    baseline = EvaluationFactory(therapist=therapist, patient=patient)
+    save_sections(
+        evaluation=baseline, by=therapist, contents=as_sections(full_content(baseline.date_of_service))
+    )
+    baseline = sign_evaluation(evaluation=baseline, by=therapist, password="correct horse battery")
+    follow_up = start_evaluation(
+        by=therapist,
+        patient=patient,
+        kind="re_evaluation",
+        date_of_service=timezone.localdate(),
+        previous_evaluation=baseline,
+    )
+    content = full_content(follow_up.date_of_service)
+    content["cpt_complexity"].update(
+        cpt_code=kind_code, cpt_documented_change=change, cpt_override_reason="therapist's choice"
+    )
+    save_sections(evaluation=follow_up, by=therapist, contents=as_sections(content))
+
+    checklist = signing_checklist(get_evaluation(viewer=therapist, public_id=follow_up.public_id))
+    assert checklist[-1].is_met is ok
+
+
+@pytest.mark.django_db
+def test_an_initial_evaluation_cannot_be_billed_as_97168(therapist, patient):
+    from evaluations.scores import signing_checklist
+
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    content = full_content(evaluation.date_of_service)
+    content["cpt_complexity"].update(cpt_code="97168", cpt_override_reason="therapist's choice")
+    save_sections(evaluation=evaluation, by=therapist, contents=as_sections(content))
+    assert (
+        signing_checklist(get_evaluation(viewer=therapist, public_id=evaluation.public_id))[-1].is_met
+        is False
+    )

@@ -72,7 +72,7 @@ def test_rom_lower_limb_uses_merck():
     # Hip flexion Merck 125: 100 / 125 = 80.0 %
     assert ins.range_of_motion("hip_flexion", 100).percent_of_norm == 80.0
     # Hip extension is "beyond neutral" 15 in Merck: 15 / 15 = 100 % -> within normal range
-    assert ins.range_of_motion("hip_extension", 15).interpretation == "within normal range"
+    assert ins.range_of_motion("hip_extension", 15).interpretation == "at or above the reference value"
 
 
 def test_rom_spine_is_unverified_so_not_compared():

@@ -166,3 +166,31 @@ def test_trends_and_body_map_are_drawn_server_side_with_flat_queries(
     assert "Trends across signed evaluations" in report
     text = pdf_text(client.get(f"/evaluations/{latest.public_id}/report.pdf"))
     assert "Trends across signed evaluations" in text and "Highest pain" in text
+
+
+def test_labels_with_quotes_cannot_break_out_of_the_svg(page_client, therapist, patient):
+    from occupations.models import PainRegion
+
+    PainRegion.objects.filter(code="hip").update(label='Hip" onload="alert(1)')
+    evaluation = signed(therapist, patient)
+    page = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/").content.decode()
+    assert 'onload="alert(1)' not in page
+    assert "Hip&quot; onload=&quot;alert(1)" in page
+
+
+def test_pdf_footer_prints_names_with_apostrophes(page_client, therapist, front_desk):
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory(given_name="Frank", family_name="O'Brien-Smith", registered_by=front_desk)
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    text = pdf_text(page_client(therapist).get(f"/evaluations/{evaluation.public_id}/report.pdf"))
+    assert "O'Brien-Smith, Frank · MRN" in text
+    assert "u0027" not in text
+
+
+def test_grip_cells_show_the_norm_mean_sd_conversion_and_trial_rule(page_client, therapist, patient):
+    evaluation = signed(therapist, patient)
+    page = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/").content.decode()
+    assert "vs women 75+, right hand: 19.32 (4.99) kg" in page
+    assert "published in pounds: 42.6 (11.0) lb" in page
+    assert "mean of trials" in page

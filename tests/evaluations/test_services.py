@@ -350,3 +350,23 @@ def test_an_initial_evaluation_takes_no_baseline(draft, therapist, patient):
             previous_evaluation=draft,
         )
     assert "previous_evaluation" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("test_code", "side", "value", "message"),
+    [
+        ("chair_stand_30s", "none", "10.5", "whole number"),
+        ("timed_up_and_go", "none", "0", "more than 0"),
+        ("ruler_drop", "left", "0", "more than 0"),
+    ],
+)
+def test_counted_tests_take_whole_numbers_and_timed_tests_more_than_zero(
+    draft, therapist, test_code, side, value, message
+):
+    from evaluations.sections import NEUROMUSCULAR
+    from occupations.models import NeuromuscularTest
+
+    row = {"test": NeuromuscularTest.objects.get(code=test_code), "side": side, "value": value}
+    with pytest.raises(ValidationError) as refused:
+        save_sections(evaluation=draft, by=therapist, contents={NEUROMUSCULAR: {"tests": [row]}})
+    assert message in refused.value.message_dict["neuromuscular_function.tests.0.value"][0]
