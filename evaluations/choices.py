@@ -188,3 +188,15 @@ class CptCode(models.TextChoices):
     MODERATE = "97166", _("97166 OT evaluation, moderate complexity")
     HIGH = "97167", _("97167 OT evaluation, high complexity")
     RE_EVALUATION = "97168", _("97168 OT re-evaluation")
+
+
+class FunctionalScale(models.TextChoices):
+    """Standardized ADL/IADL scales recorded as totals."""
+
+    LAWTON = "lawton_iadl", _("Lawton IADL (0–8)")
+    LAWTON_FIVE = "lawton_iadl_5", _("Lawton IADL, historical 5 domains (0–5)")
+    KATZ = "katz_adl", _("Katz ADL (0–6)")
+    BARTHEL = "barthel_index", _("Barthel Index (0–100)")
+
+
+FUNCTIONAL_SCALE_MAXIMUM = {"lawton_iadl": 8, "lawton_iadl_5": 5, "katz_adl": 6, "barthel_index": 100}

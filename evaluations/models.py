@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluations.choices import (
     COGNITIVE_SCREEN_MAXIMUM,
+    FUNCTIONAL_SCALE_MAXIMUM,
     AssistLevel,
     CognitiveDomain,
     CognitiveInstrument,
@@ -41,6 +42,9 @@ from evaluations.choices import (
     RoleStatus,
     RomMode,
     Side,
+)
+from evaluations.choices import (
+    FunctionalScale as FunctionalScaleChoices,
 )
 from occupations.models import (
     Activity,
@@ -480,6 +484,39 @@ class CognitiveScreen(EvaluationRow):
                     % {"screen": self.get_instrument_display(), "max": maximum}
                 }
             )
+
+
+class FunctionalScaleScore(EvaluationRow):
+    """ADL/IADL checklists: the total of a standardized scale (Lawton, Katz, Barthel)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="functional_scale_scores"
+    )
+    instrument = models.CharField(_("scale"), max_length=15, choices=FunctionalScaleChoices)
+    total_score = models.PositiveSmallIntegerField(_("total score"))
+
+    class Meta(EvaluationRow.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "instrument"], name="functional_scale_once"),
+            models.CheckConstraint(
+                condition=_known("instrument", FunctionalScaleChoices), name="functional_scale_known"
+            ),
+            models.CheckConstraint(condition=Q(total_score__lte=100), name="functional_scale_total_in_range"),
+        ]
+
+    def clean(self):
+        maximum = FUNCTIONAL_SCALE_MAXIMUM.get(self.instrument)
+        if maximum is None or self.total_score is None:
+            return
+        if self.total_score > maximum:
+            raise ValidationError(
+                {
+                    "total_score": _("%(scale)s totals run from 0 to %(max)s.")
+                    % {"scale": self.get_instrument_display(), "max": maximum}
+                }
+            )
+        if self.instrument == "barthel_index" and self.total_score % 5:
+            raise ValidationError({"total_score": _("Barthel totals go in steps of 5.")})
 
 
 class RoleEntry(EvaluationRow):

@@ -171,6 +171,26 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
             )
         )
 
+    scales_then, scales_now = (
+        section_content(baseline, IADL_CHECKLIST)["scales"],
+        section_content(evaluation, IADL_CHECKLIST)["scales"],
+    )
+    for _scale, a, b in _pairs(scales_then, scales_now, lambda r: r.instrument):
+        delta = b.total_score - a.total_score
+        meaning = _direction(delta)
+        if a.instrument == "barthel_index" and delta:
+            # Collin & Wade 1988: more than 2 points on the 20-point form (10 on 0-100) is probably genuine.
+            meaning += (
+                " (probably genuine, > 10 points)"
+                if abs(delta) > 10
+                else " (within 10 points: may be measurement noise)"
+            )
+        add(
+            MeasureChange(
+                a.get_instrument_display(), str(a.total_score), str(b.total_score), f"{delta:+d}", meaning
+            )
+        )
+
     for goal in baseline.goals.all():
         if goal.activity_id is None:
             status = "not tied to an activity: the therapist judges it"

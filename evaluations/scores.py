@@ -69,6 +69,14 @@ def row_scores(evaluation: Evaluation) -> dict[tuple[str, int], Score]:
             "mini_cog": lambda row=row: instruments.mini_cog(row.total_score),
         }[row.instrument]
         scores[("screens", row.pk)] = _safe(compute)
+    for row in section_content(evaluation, IADL_CHECKLIST)["scales"]:
+        compute = {
+            "lawton_iadl": lambda row=row: instruments.lawton_total(row.total_score),
+            "lawton_iadl_5": lambda row=row: instruments.lawton_total(row.total_score, domains=5),
+            "katz_adl": lambda row=row: instruments.katz_total(row.total_score),
+            "barthel_index": lambda row=row: instruments.barthel_total(row.total_score),
+        }[row.instrument]
+        scores[("scales", row.pk)] = _safe(compute)
     for row in section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"]:
         scores[("pain_points", row.pk)] = _safe(lambda row=row: instruments.pain_nrs(row.intensity))
     return {key: score for key, score in scores.items() if score is not None}
@@ -79,7 +87,7 @@ def describe(score: Score) -> str:
     parts = []
     if score.instrument == "grip_strength":
         parts.append(f"{score.value:g} kg")
-    elif score.instrument in ("moca", "slums", "mini_cog"):
+    elif score.instrument in ("moca", "slums", "mini_cog", "lawton_iadl", "katz_adl", "barthel_index"):
         parts.append(f"{score.value:g}{score.unit}")
     elif score.instrument == "ruler_drop":
         parts.append(f"reaction time {score.value:.3f} s")

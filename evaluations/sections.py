@@ -222,6 +222,13 @@ IADL_CHECKLIST = Section(
             unique_by=("activity",),
             catalogue_filter={"activity": {"category__in": IADL_CATEGORIES}},
         ),
+        RowList(
+            "scales",
+            m.FunctionalScaleScore,
+            ("instrument", "total_score", "notes"),
+            "Standardized scales (Lawton, Katz, Barthel totals)",
+            unique_by=("instrument",),
+        ),
     ),
 )
 

@@ -471,3 +471,41 @@ def copm(
                 f"copm_{key}_change", change, "points", interpretation=meaning, source=_citation("copm")
             )
     return scores
+
+
+# --- Totals entered directly (the form records the total, not each item) -------------------
+
+
+def lawton_total(total: int, *, domains: int = 8) -> Score:
+    _require(domains in (8, 5), "Lawton is scored on 8 domains (or the historical 5).")
+    _require(
+        isinstance(total, int) and not isinstance(total, bool) and 0 <= total <= domains,
+        f"Lawton totals run from 0 to {domains}.",
+    )
+    return Score(
+        "lawton_iadl",
+        total,
+        f"/{domains}",
+        notes=("no validated severity bands: compare with the person's own baseline",),
+        source=_citation("lawton_brody_1969"),
+    )
+
+
+def katz_total(total: int) -> Score:
+    _require(
+        isinstance(total, int) and not isinstance(total, bool) and 0 <= total <= 6,
+        "Katz totals run from 0 to 6.",
+    )
+    return katz({name: 1 if index < total else 0 for index, name in enumerate(KATZ_ITEMS)})
+
+
+def barthel_total(total: int) -> Score:
+    _require(
+        isinstance(total, int) and not isinstance(total, bool) and 0 <= total <= 100 and total % 5 == 0,
+        "Barthel totals run from 0 to 100 in steps of 5.",
+    )
+    data = reference()["barthel_index"]
+    band = next(b["label"] for b in data["bands_shah_1989"] if b["min"] <= total <= b["max"])
+    return Score(
+        "barthel_index", total, "/100", interpretation=band, source=_citation(data["bands_source_id"])
+    )

@@ -124,6 +124,9 @@ def fill_checklist(page: Page, index: int, clicked: str, keyed: str) -> None:
     keyed_row = rate_by_keyboard(page, keyed)
     keyed_row.locator('[name$="-limited_by_imbalance"]').check()
     keyed_row.locator('[name$="-notes"]').fill("Holds the rail")
+    if page.locator('[name="scales-0-instrument"]').count():  # the IADL page also takes scale totals
+        named(page, "scales-0-instrument").select_option("lawton_iadl")
+        named(page, "scales-0-total_score").fill("6")
     save(page, index)
     # The saved ratings come back checked.
     sections = page.get_by_role("navigation", name="Sections")

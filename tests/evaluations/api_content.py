@@ -87,7 +87,8 @@ def full_json(date_of_service: date) -> dict:
                     "priority": "low",
                     "notes": "",
                 }
-            ]
+            ],
+            "scales": [{"instrument": "lawton_iadl", "total_score": 6, "notes": ""}],
         },
         "muscle_imbalance": {
             "causes": [{"cause": "medical_event", "notes": "R THR"}],

@@ -153,7 +153,8 @@ def full_content(date_of_service: date) -> dict:
                     "priority": "low",
                     "notes": "sits to prepare",
                 },
-            ]
+            ],
+            "scales": [{"instrument": "barthel_index", "total_score": 85, "notes": ""}],
         },
         "muscle_imbalance": {
             "causes": [{"cause": code(catalogue.ImbalanceCause, "medical_event"), "notes": "R THR"}],

@@ -296,3 +296,26 @@ def test_the_scoring_package_has_no_django_imports():
     for path in Path(ins.__file__).parent.glob("*.py"):
         text = path.read_text()
         assert "import django" not in text and "from django" not in text, path
+
+
+@pytest.mark.parametrize(
+    ("function", "total", "meaning"),
+    [
+        (ins.katz_total, 6, "full function"),
+        (ins.katz_total, 5, None),
+        (ins.barthel_total, 85, "moderate dependency"),
+        (ins.barthel_total, 100, "independent"),
+        (ins.lawton_total, 6, None),
+    ],
+)
+def test_scale_totals(function, total, meaning):
+    assert function(total).interpretation == meaning
+
+
+@pytest.mark.parametrize(
+    ("function", "total"),
+    [(ins.katz_total, 7), (ins.barthel_total, 87), (ins.barthel_total, 105), (ins.lawton_total, 9)],
+)
+def test_impossible_scale_totals_are_errors(function, total):
+    with pytest.raises(InvalidInput):
+        function(total)

@@ -89,7 +89,7 @@ def test_report_query_count_does_not_grow_with_rows(
 ):
     evaluation = signed(therapist, patient)
     client = page_client(therapist)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         client.get(f"/evaluations/{evaluation.public_id}/report/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -102,7 +102,7 @@ def test_report_query_count_does_not_grow_with_rows(
             for d in range(10, 110, 10)
         ]
     )
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         response = client.get(f"/evaluations/{evaluation.public_id}/report/")
     assert response.content.decode().count("Knee flexion") == 10
 

@@ -102,3 +102,20 @@ def test_no_norm_means_no_interpretation(api_client, therapist, patient):
     rom = body["computed"]["physical_function"]["range_of_motion"][0]
     assert rom["interpretation"] is None and rom["percent_of_norm"] is None
     assert "no published norm on file" in rom["notes"]
+
+
+def test_scale_totals_are_validated_and_scored(api_client, therapist, recorded):
+    api = api_client(therapist)
+    url = f"/api/v1/evaluations/{recorded.public_id}/"
+    refused = api.patch(
+        url,
+        {"iadl_checklist": {"scales": [{"instrument": "barthel_index", "total_score": 87}]}},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "steps of 5" in refused.json()["iadl_checklist"]["scales"]["0"]["total_score"][0]
+
+    body = api.get(url).json()
+    assert (
+        body["computed"]["iadl_checklist"]["scales"][0]["interpretation"] == "moderate dependency"
+    )  # Barthel 85

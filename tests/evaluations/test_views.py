@@ -110,7 +110,7 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
             "other_activities-0-name": "Bowling",
         },
         "adl-checklist": {},
-        "iadl-checklist": {},
+        "iadl-checklist": {"scales-0-instrument": "katz_adl", "scales-0-total_score": "5"},
         "muscle-imbalance": {
             "causes-cause": [pk(ImbalanceCause, "prolonged_sitting")],
             "signs_symptoms-sign": ["clicking"],
@@ -366,7 +366,7 @@ def test_detail_page_query_count_does_not_grow_with_rows(
     client = page_client(therapist)
     # session, user, permissions (2), evaluation with its people and profile, 19 prefetches,
     # audit event, session refresh (3)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         client.get(f"/evaluations/{evaluation.public_id}/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -379,7 +379,7 @@ def test_detail_page_query_count_does_not_grow_with_rows(
             for d in range(10, 60, 5)
         ]
     )
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         response = client.get(f"/evaluations/{evaluation.public_id}/")
     assert response.content.decode().count("Knee flexion") == 10
 
@@ -519,7 +519,7 @@ def test_section_page_query_count_does_not_grow_with_rows(
 ):
     client = page_client(therapist)
     # Measured, and the same with ten rows: each catalogue list is read once, not once per row.
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(32):
         client.get(f"/evaluations/{draft.public_id}/physical-function/")
     rows = [
         {"muscle_group": MuscleGroup.objects.get(code=code), "side": side, "grade": "4"}
@@ -527,6 +527,6 @@ def test_section_page_query_count_does_not_grow_with_rows(
         for side in ("left", "right")
     ]
     save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"strength": rows}})
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(32):
         response = client.get(f"/evaluations/{draft.public_id}/physical-function/")
     assert len(response.context["editor"].parts[0].formset.forms) == 10
