@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,10 +30,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+_COMMAND = os.environ.get("BUFFALO_OT_COMMAND", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105  (DEBUG only)
+    elif _COMMAND and _COMMAND != "runserver":
+        # A one-off management command (migrate, makemigrations --check, …) signs nothing that
+        # outlives it, so a throwaway key will do. Serving requests always needs SECRET_KEY.
+        SECRET_KEY = get_random_secret_key()
+    else:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105  (DEBUG only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

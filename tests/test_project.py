@@ -73,3 +73,36 @@ def test_seed_demo_is_refused_outside_demo_installations(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.filter(username="frontdesk").exists()
+
+
+def _run(*args, **env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "BUFFALO_OT_COMMAND", "DJANGO_SETTINGS_MODULE")
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_serving_without_a_secret_key_is_refused_but_one_off_commands_run():
+    served = _run(
+        "-c", "import os; os.environ['DJANGO_SETTINGS_MODULE']='buffalo_ot.settings'; import buffalo_ot.wsgi"
+    )
+    assert served.returncode != 0 and "SECRET_KEY is required" in served.stderr
+    checked = _run("manage.py", "makemigrations", "--check", "--dry-run")
+    assert checked.returncode == 0, checked.stderr
+    runserver = _run("manage.py", "runserver", "--noreload", "127.0.0.1:8097")
+    assert runserver.returncode != 0 and "SECRET_KEY is required" in runserver.stderr
