@@ -200,3 +200,17 @@ class FunctionalScale(models.TextChoices):
 
 
 FUNCTIONAL_SCALE_MAXIMUM = {"lawton_iadl": 8, "lawton_iadl_5": 5, "katz_adl": 6, "barthel_index": 100}
+
+
+class CopmArea(models.TextChoices):
+    """COPM occupational performance areas (Law et al. 1990)."""
+
+    SELF_CARE = "self_care", _("Self-care")
+    PRODUCTIVITY = "productivity", _("Productivity")
+    LEISURE = "leisure", _("Leisure")
+
+
+class PinchType(models.TextChoices):
+    TIP = "tip", _("Tip (thumb tip to index tip)")
+    KEY = "key", _("Key / lateral")
+    PALMAR = "palmar", _("Palmar / three-jaw chuck")

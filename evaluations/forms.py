@@ -208,10 +208,10 @@ class Part:
             formset_class = forms.formset_factory(
                 form_class,
                 formset=RowFormSet,
-                extra=2 if rows else 3,
+                extra=min(2 if rows else 3, (spec.max_rows or MAX_ROWS) - len(rows)),
                 can_delete=True,
-                max_num=MAX_ROWS,
-                absolute_max=MAX_ROWS,
+                max_num=spec.max_rows or MAX_ROWS,
+                absolute_max=spec.max_rows or MAX_ROWS,
                 validate_max=True,
             )
             initial = [{name: self._initial_value(row, name) for name in spec.fields} for row in rows]

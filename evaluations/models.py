@@ -23,6 +23,7 @@ from evaluations.choices import (
     CognitiveInstrument,
     CognitiveRating,
     Comorbidities,
+    CopmArea,
     CptCode,
     DoneBy,
     EvaluationAssistance,
@@ -46,6 +47,9 @@ from evaluations.choices import (
 from evaluations.choices import (
     FunctionalScale as FunctionalScaleChoices,
 )
+from evaluations.choices import (
+    PinchType as PinchTypeChoices,
+)
 from occupations.models import (
     Activity,
     AffectedOccupation,
@@ -63,6 +67,7 @@ from occupations.models import (
 )
 from patients.models import Patient
 
+PINCH_MAX_KG = 40  # well above the published tip-pinch means (about 8 kg for men 20-24)
 GRIP_MAX_KG = 120  # above any published adult grip (Mathiowetz 1985 men's mean + 5 SD is ~ 110 kg)
 
 
@@ -378,6 +383,80 @@ class GripMeasurement(EvaluationRow):
     @property
     def trials(self) -> list:
         return [t for t in (self.trial_1_kg, self.trial_2_kg, self.trial_3_kg) if t is not None]
+
+
+class PinchMeasurement(EvaluationRow):
+    """Pinch strength of one hand and grip type: up to three pinch-gauge trials in kilograms."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="pinch_measurements")
+    pinch = models.CharField(_("pinch"), max_length=10, choices=PinchTypeChoices)
+    hand = models.CharField(_("hand"), max_length=5, choices=Hand)
+    trial_1_kg = models.DecimalField(
+        _("trial 1 (kg)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(PINCH_MAX_KG)],
+    )
+    trial_2_kg = models.DecimalField(
+        _("trial 2 (kg)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(PINCH_MAX_KG)],
+    )
+    trial_3_kg = models.DecimalField(
+        _("trial 3 (kg)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(PINCH_MAX_KG)],
+    )
+
+    class Meta(EvaluationRow.Meta):
+        constraints = [
+            models.CheckConstraint(condition=_known("pinch", PinchTypeChoices), name="pinch_type_known"),
+            models.CheckConstraint(condition=_known("hand", Hand), name="pinch_hand_known"),
+            models.CheckConstraint(condition=Q(trial_1_kg__gte=0), name="pinch_trial_not_negative"),
+        ]
+
+    @property
+    def trials(self) -> list:
+        return [t for t in (self.trial_1_kg, self.trial_2_kg, self.trial_3_kg) if t is not None]
+
+
+class CopmProblem(EvaluationRow):
+    """An occupational performance problem the client names and rates (COPM, Law et al. 1990)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="copm_problems")
+    area = models.CharField(_("area"), max_length=15, choices=CopmArea)
+    problem = models.CharField(_("problem"), max_length=300)
+    importance = models.PositiveSmallIntegerField(
+        _("importance (1–10)"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    performance = models.PositiveSmallIntegerField(
+        _("performance (1–10)"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–10)"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+
+    class Meta(EvaluationRow.Meta):
+        constraints = [
+            models.CheckConstraint(condition=_known("area", CopmArea), name="copm_area_known"),
+            models.CheckConstraint(
+                condition=Q(
+                    importance__gte=1,
+                    importance__lte=10,
+                    performance__gte=1,
+                    performance__lte=10,
+                    satisfaction__gte=1,
+                    satisfaction__lte=10,
+                ),
+                name="copm_ratings_1_to_10",
+            ),
+        ]
 
 
 class NeuromuscularMeasurement(EvaluationRow):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from evaluations.models import Evaluation
-from evaluations.scores import describe
+from evaluations.scores import copm_scores, describe
 from evaluations.sections import RowList, Section
 from evaluations.selectors import section_content
 
@@ -73,4 +73,7 @@ def present_section(evaluation: Evaluation, section: Section, scores: dict | Non
             label = str(target._meta.get_field(name).verbose_name)
             fields.append((_sentence_case(label), _display(target, name)))
     tables = [_table(spec, content[spec.key], scores or {}) for spec in section.rows]
+    if section.slug == "profile":
+        for key, score in copm_scores(evaluation).items():
+            fields.append((f"COPM {key} score", f"{score.value:g}/10 (mean of the problems rated)"))
     return PresentedSection(section, fields, tables)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from evaluations.choices import AssistLevel
 from evaluations.instruments import mmt_rank
 from evaluations.models import Evaluation
-from evaluations.scores import grip_value
+from evaluations.scores import copm_scores, grip_value
 from evaluations.sections import (
     ADL_CHECKLIST,
     COGNITION,
@@ -190,6 +190,21 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
                 a.get_instrument_display(), str(a.total_score), str(b.total_score), f"{delta:+d}", meaning
             )
         )
+
+    copm = copm_scores(evaluation, baseline)
+    for key in ("performance", "satisfaction"):
+        change = copm.get(f"{key}_change")
+        if change is not None:
+            before = round(copm[key].value - change.value, 1)
+            add(
+                MeasureChange(
+                    f"COPM {key}",
+                    f"{before:g}/10",
+                    f"{copm[key].value:g}/10",
+                    f"{change.value:+g}",
+                    change.interpretation,
+                )
+            )
 
     for goal in baseline.goals.all():
         if goal.activity_id is None:

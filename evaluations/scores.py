@@ -48,6 +48,18 @@ def row_scores(evaluation: Evaluation) -> dict[tuple[str, int], Score]:
         scores[("range_of_motion", row.pk)] = _safe(
             lambda row=row: instruments.range_of_motion(row.joint_motion.code, row.degrees)
         )
+    dominance = evaluation.profile.hand_dominance
+    for row in physical["pinch"]:
+        role = (
+            None
+            if dominance not in ("left", "right")
+            else ("dominant" if row.hand == dominance else "non_dominant")
+        )
+        scores[("pinch", row.pk)] = _safe(
+            lambda row=row, role=role: instruments.pinch_strength(
+                grip_value(row.trials), pinch=row.pinch, age=age, sex=sex, hand_role=role
+            )
+        )
     for row in physical["grip"]:
         scores[("grip", row.pk)] = _safe(
             lambda row=row: instruments.grip_strength(grip_value(row.trials), age=age, sex=sex, hand=row.hand)
@@ -85,7 +97,7 @@ def row_scores(evaluation: Evaluation) -> dict[tuple[str, int], Score]:
 def describe(score: Score) -> str:
     """One line for a table cell: value, interpretation, and the norm it was compared with."""
     parts = []
-    if score.instrument == "grip_strength":
+    if score.instrument in ("grip_strength", "pinch_strength"):
         parts.append(f"{score.value:g} kg")
     elif score.instrument in ("moca", "slums", "mini_cog", "lawton_iadl", "katz_adl", "barthel_index"):
         parts.append(f"{score.value:g}{score.unit}")
@@ -106,7 +118,7 @@ def describe(score: Score) -> str:
             reference += f": {score.norm.mean:g}{spread} {score.norm.unit}".rstrip()
         parts.append(reference)
         parts.extend(note for note in score.notes if not note.startswith("no published norm"))
-    if score.instrument == "grip_strength":
+    if score.instrument in ("grip_strength", "pinch_strength"):
         parts.append("mean of trials" if settings.GRIP_SCORE != "best" else "best trial")
     if score.instrument == "moca":
         parts.extend(note for note in score.notes if note.startswith("raw"))
@@ -307,3 +319,20 @@ def signing_checklist(evaluation: Evaluation) -> list[Requirement]:
         )
     confirmed = fits and agrees
     return [*signing_requirements(evaluation), Requirement(label, BILLING, confirmed)]
+
+
+def copm_scores(evaluation: Evaluation, baseline: Evaluation | None = None) -> dict[str, Score]:
+    """COPM performance and satisfaction scores (and their change against a baseline's), or {}."""
+    from evaluations.sections import PROFILE
+
+    problems = section_content(evaluation, PROFILE)["copm"]
+    if not problems:
+        return {}
+    before = section_content(baseline, PROFILE)["copm"] if baseline is not None else []
+    try:
+        return instruments.copm(
+            [(p.performance, p.satisfaction) for p in problems],
+            baseline=[(p.performance, p.satisfaction) for p in before] or None,
+        )
+    except InvalidInput:
+        return {}

@@ -27,6 +27,7 @@ class RowList:
     fields: tuple[str, ...]
     title: str
     unique_by: tuple[str, ...] = ()
+    max_rows: int | None = None  # None: the general cap (services.MAX_ROWS)
     # Which catalogue entries a foreign key may point at, and which stored rows belong here.
     catalogue_filter: dict[str, dict] = field(default_factory=dict)
 
@@ -92,6 +93,16 @@ PROFILE = Section(
         "prior_level_of_function",
         "hand_dominance",
     ),
+    rows=(
+        RowList(
+            "copm",
+            m.CopmProblem,
+            ("area", "problem", "importance", "performance", "satisfaction", "notes"),
+            "COPM: the client's occupational performance problems (up to five)",
+            unique_by=("problem",),
+            max_rows=5,
+        ),
+    ),
 )
 
 PHYSICAL = Section(
@@ -121,6 +132,13 @@ PHYSICAL = Section(
             ("test", "side", "finding", "notes"),
             "Flexibility",
             unique_by=("test", "side"),
+        ),
+        RowList(
+            "pinch",
+            m.PinchMeasurement,
+            ("pinch", "hand", "trial_1_kg", "trial_2_kg", "trial_3_kg", "notes"),
+            "Pinch strength (pinch gauge, kg)",
+            unique_by=("pinch", "hand"),
         ),
         RowList(
             "grip",

@@ -168,8 +168,9 @@ def _build_rows(
     evaluation: Evaluation, spec: RowList, items: list[dict], existing: list, errors: dict
 ) -> list:
     rows, seen = [], {}
-    if len(items) > MAX_ROWS:
-        errors[spec.key] = [_("At most %(max)s entries per list.") % {"max": MAX_ROWS}]
+    limit = spec.max_rows or MAX_ROWS
+    if len(items) > limit:
+        errors[spec.key] = [_("At most %(max)s entries in this list.") % {"max": limit}]
         return []
     catalogue_fields = [name for name in spec.fields if spec.model._meta.get_field(name).is_relation]
     # A retired catalogue entry may stay on a draft that already had it, but not be newly chosen.

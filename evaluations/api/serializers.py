@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
-from evaluations.scores import cpt_suggestion, imbalance_findings, row_scores, signing_checklist
+from evaluations.scores import copm_scores, cpt_suggestion, imbalance_findings, row_scores, signing_checklist
 from evaluations.sections import SECTIONS, RowList, Section
 from evaluations.selectors import evaluation_content, section_content
 from evaluations.services import MAX_ROWS
@@ -59,7 +59,9 @@ def section_serializer(section: Section) -> type[serializers.Serializer]:
     model = OccupationalProfile if section.profile_fields else Evaluation
     fields = list(section.profile_fields or section.evaluation_fields)
     declared = {
-        spec.key: row_serializer(spec, section)(many=True, required=False, max_length=MAX_ROWS)
+        spec.key: row_serializer(spec, section)(
+            many=True, required=False, max_length=spec.max_rows or MAX_ROWS
+        )
         for spec in section.rows
     }
     meta = type(
@@ -194,6 +196,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     computed = serializers.SerializerMethodField()
     imbalance_findings = serializers.SerializerMethodField()
     cpt_suggestion = serializers.SerializerMethodField()
+    copm = serializers.SerializerMethodField()
     missing_for_signature = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
 
@@ -204,6 +207,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
             "computed",
             "imbalance_findings",
             "cpt_suggestion",
+            "copm",
             "missing_for_signature",
             "addenda",
         ]
@@ -232,6 +236,15 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     @extend_schema_field(CptSuggestionSerializer)
     def get_cpt_suggestion(self, evaluation: Evaluation) -> dict:
         return CptSuggestionSerializer(asdict(cpt_suggestion(evaluation))).data
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=ScoreSerializer(),
+            help_text="COPM performance and satisfaction scores; empty when no problem is rated.",
+        )
+    )
+    def get_copm(self, evaluation: Evaluation) -> dict:
+        return {key: ScoreSerializer(asdict(score)).data for key, score in copm_scores(evaluation).items()}
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_imbalance_findings(self, evaluation: Evaluation) -> list:

@@ -199,6 +199,56 @@ def _z_band(z: float) -> str:
     return "above the norm (z ≥ 1)"
 
 
+def pinch_strength(kg: float, *, pinch: str, age: int, sex: str, hand_role: str | None) -> Score:
+    """Pinch (kg) against the tip-pinch table (Baseline pinch-gauge manual, by dominant and
+    non-dominant hand). Key and palmar norms are not on file, and cells the reference marks
+    unverified are not used."""
+    kg = _number(kg, "Pinch")
+    _require(0 <= kg <= 40, "Pinch must be between 0 and 40 kg.")
+    _require(
+        isinstance(age, int) and 0 <= age <= 125, "Age must be a whole number of years between 0 and 125."
+    )
+    _require(pinch in ("tip", "key", "palmar"), "Pinch is tip, key or palmar.")
+    data = reference()["pinch_strength"]
+    if pinch != "tip":
+        return Score("pinch_strength", kg, "kg", notes=(NO_NORM, f"no verified {pinch} pinch norms"))
+    if age < 20 or sex not in ("male", "female"):
+        return Score("pinch_strength", kg, "kg", notes=(NO_NORM, "the norms are for adults 20+, by sex"))
+    if hand_role not in ("dominant", "non_dominant"):
+        return Score(
+            "pinch_strength",
+            kg,
+            "kg",
+            notes=(NO_NORM, "the norms are by dominant hand: record hand dominance"),
+        )
+    band = _grip_band(age)
+    cell = (data["tip"]["norms"][sex].get(band) or {}).get(hand_role)
+    if not cell or cell.get("unverified") or cell.get("mean_lb") is None:
+        return Score("pinch_strength", kg, "kg", notes=(NO_NORM, "this cell of the table is unverified"))
+    factor = reference()["grip_strength"]["lb_to_kg"]
+    mean, sd = cell["mean_lb"] * factor, cell["sd_lb"] * factor
+    z = round((kg - mean) / sd, 2)
+    source = _citation(data["tip"]["source_id"])
+    people = {"female": "women", "male": "men"}[sex]
+    return Score(
+        "pinch_strength",
+        kg,
+        "kg",
+        interpretation=_z_band(z),
+        norm=Norm(
+            source,
+            f"{people} {band}, {hand_role.replace('_', '-')} hand, tip pinch",
+            mean=round(mean, 2),
+            sd=round(sd, 2),
+            unit="kg",
+        ),
+        z=z,
+        percent_of_norm=round(kg / mean * 100, 1),
+        notes=(f"published in pounds: {cell['mean_lb']} ({cell['sd_lb']}) lb, × 0.45359237 = kg",),
+        source=source,
+    )
+
+
 # --- Timed and counted tests -----------------------------------------------------------
 
 

@@ -44,11 +44,18 @@ def save(page: Page, index: int) -> None:
 def fill_profile(page: Page) -> None:
     page.get_by_label("Why the person is seeking therapy").fill("Right hip pain since a fall; cannot dress.")
     page.get_by_label("Who the person is").fill("Retired teacher, lives with her husband.")
+    named(page, "copm-0-area").select_option("self_care")
+    named(page, "copm-0-problem").fill("Putting on socks")
+    for name, value in (("importance", "9"), ("performance", "3"), ("satisfaction", "2")):
+        named(page, f"copm-0-{name}").fill(value)
     page.get_by_label("Hand dominance").select_option(label="Right-handed")
     save(page, 0)
 
 
 def fill_physical_function(page: Page) -> None:
+    named(page, "pinch-0-pinch").select_option("tip")
+    named(page, "pinch-0-hand").select_option("right")
+    named(page, "pinch-0-trial_1_kg").fill("4.5")
     named(page, "strength-0-muscle_group").select_option(label="Hip abductors")
     named(page, "strength-0-side").select_option("right")
     named(page, "strength-0-grade").select_option("3+")

@@ -11,6 +11,16 @@ def full_json(date_of_service: date) -> dict:
             "who_they_are": "Retired teacher, grandmother of three.",
             "priorities": "Drive to church again.",
             "hand_dominance": "right",
+            "copm": [
+                {
+                    "area": "self_care",
+                    "problem": "Putting on socks",
+                    "importance": 9,
+                    "performance": 3,
+                    "satisfaction": 2,
+                    "notes": "",
+                }
+            ],
         },
         "physical_function": {
             "mmt_scale": "kendall",
@@ -30,6 +40,16 @@ def full_json(date_of_service: date) -> dict:
             ],
             "flexibility": [
                 {"test": "hip_flexors_thomas", "side": "right", "finding": "moderately_limited", "notes": ""}
+            ],
+            "pinch": [
+                {
+                    "pinch": "key",
+                    "hand": "left",
+                    "trial_1_kg": "6.0",
+                    "trial_2_kg": None,
+                    "trial_3_kg": None,
+                    "notes": "",
+                }
             ],
             "grip": [
                 {

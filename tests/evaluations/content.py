@@ -21,6 +21,24 @@ def full_content(date_of_service: date) -> dict:
             "priorities": "Drive to church and pick up grandchildren again.",
             "precautions": "Posterior hip precautions until 12 weeks post-op.",
             "hand_dominance": "right",
+            "copm": [
+                {
+                    "area": "self_care",
+                    "problem": "Putting on socks",
+                    "importance": 9,
+                    "performance": 3,
+                    "satisfaction": 2,
+                    "notes": "",
+                },
+                {
+                    "area": "productivity",
+                    "problem": "Driving to church",
+                    "importance": 10,
+                    "performance": 1,
+                    "satisfaction": 1,
+                    "notes": "",
+                },
+            ],
         },
         "physical_function": {
             "mmt_scale": "kendall",
@@ -55,6 +73,16 @@ def full_content(date_of_service: date) -> dict:
                     "finding": "moderately_limited",
                     "notes": "",
                 },
+            ],
+            "pinch": [
+                {
+                    "pinch": "tip",
+                    "hand": "right",
+                    "trial_1_kg": "4.5",
+                    "trial_2_kg": "4.0",
+                    "trial_3_kg": "5.0",
+                    "notes": "",
+                }
             ],
             "grip": [
                 {

@@ -319,3 +319,31 @@ def test_scale_totals(function, total, meaning):
 def test_impossible_scale_totals_are_errors(function, total):
     with pytest.raises(InvalidInput):
         function(total)
+
+
+def test_tip_pinch_women_47_dominant():
+    # Women 45-49 dominant tip pinch: 13.2 (3.0) lb = 5.9874 (1.3608) kg. 5 kg: z = (5 - 5.9874) / 1.3608 = -0.7256 -> -0.73
+    score = ins.pinch_strength(5, pinch="tip", age=47, sex="female", hand_role="dominant")
+    assert (score.z, score.norm.description) == (-0.73, "women 45-49, dominant hand, tip pinch")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "why"),
+    [
+        (
+            {"pinch": "key", "age": 47, "sex": "female", "hand_role": "dominant"},
+            "no verified key pinch norms",
+        ),
+        (
+            {"pinch": "tip", "age": 22, "sex": "male", "hand_role": "non_dominant"},
+            "this cell of the table is unverified",
+        ),
+        (
+            {"pinch": "tip", "age": 47, "sex": "female", "hand_role": None},
+            "the norms are by dominant hand: record hand dominance",
+        ),
+    ],
+)
+def test_pinch_without_a_verified_norm(kwargs, why):
+    score = ins.pinch_strength(5, **kwargs)
+    assert score.interpretation is None and why in score.notes

@@ -89,7 +89,7 @@ def test_report_query_count_does_not_grow_with_rows(
 ):
     evaluation = signed(therapist, patient)
     client = page_client(therapist)
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(36):
         client.get(f"/evaluations/{evaluation.public_id}/report/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -102,7 +102,7 @@ def test_report_query_count_does_not_grow_with_rows(
             for d in range(10, 110, 10)
         ]
     )
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(36):
         response = client.get(f"/evaluations/{evaluation.public_id}/report/")
     assert response.content.decode().count("Knee flexion") == 10
 
@@ -122,6 +122,8 @@ def test_a_re_evaluation_shows_change_against_its_baseline(page_client, therapis
         "modified_independent"  # dressing: min assist -> mod I
     )
     content["neuromuscular_function"]["tests"][0]["value"] = "11.00"  # TUG 14.2 -> 11.0 s
+    for problem in content["profile"]["copm"]:  # performance 2.0 -> 5.0: a clinically important change
+        problem["performance"] += 3
     save_sections(evaluation=follow_up, by=therapist, contents=as_sections(content))
 
     result = progress(
@@ -139,6 +141,10 @@ def test_a_re_evaluation_shows_change_against_its_baseline(page_client, therapis
     ) == ("Minimal assist", "Modified independent", "improved")
     assert changes["Timed Up and Go"].change == "-3.2 s" and changes["Timed Up and Go"].meaning == "improved"
     assert changes["Strength, hip abductors (right)"].meaning == "unchanged"
+    assert (
+        changes["COPM performance"].change == "+3"
+        and changes["COPM performance"].meaning == "clinically important change (≥ 2 points)"
+    )
     statuses = {goal.description[:20]: goal.status for goal in result.goals}
     assert statuses["Dons socks with a so"] == "activity now modified independent"
 

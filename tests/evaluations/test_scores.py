@@ -119,3 +119,26 @@ def test_scale_totals_are_validated_and_scored(api_client, therapist, recorded):
     assert (
         body["computed"]["iadl_checklist"]["scales"][0]["interpretation"] == "moderate dependency"
     )  # Barthel 85
+
+
+def test_copm_scores_show_on_the_page_and_in_the_api(page_client, api_client, therapist, recorded):
+    # performance (3 + 1) / 2 = 2.0; satisfaction (2 + 1) / 2 = 1.5
+    page = page_client(therapist).get(f"/evaluations/{recorded.public_id}/").content.decode()
+    assert "COPM performance score" in page and "2/10" in page
+    body = api_client(therapist).get(f"/api/v1/evaluations/{recorded.public_id}/").json()
+    assert (body["copm"]["performance"]["value"], body["copm"]["satisfaction"]["value"]) == (2.0, 1.5)
+    # right tip pinch, mean of 4.5, 4.0, 5.0 = 4.5 kg; right-handed, so dominant; women 75+ dominant: 9.6 (2.8) lb
+    pinch = body["computed"]["physical_function"]["pinch"][0]
+    assert pinch["norm"]["description"] == "women 75+, dominant hand, tip pinch"
+
+
+def test_copm_is_limited_to_five_problems(api_client, therapist, recorded):
+    problems = [
+        {"area": "leisure", "problem": f"Problem {n}", "importance": 5, "performance": 5, "satisfaction": 5}
+        for n in range(6)
+    ]
+    response = api_client(therapist).patch(
+        f"/api/v1/evaluations/{recorded.public_id}/", {"profile": {"copm": problems}}, format="json"
+    )
+    assert response.status_code == 400
+    assert "copm" in response.json()["profile"]

@@ -69,7 +69,15 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
     dressing = Activity.objects.get(code="dressing")
     cooking = Activity.objects.get(code="cooking")
     posts = {
-        "profile": {"section-reason_for_therapy": "Hip pain after THR", "section-hand_dominance": "left"},
+        "profile": {
+            "section-reason_for_therapy": "Hip pain after THR",
+            "section-hand_dominance": "left",
+            "copm-0-area": "leisure",
+            "copm-0-problem": "Gardening",
+            "copm-0-importance": "8",
+            "copm-0-performance": "4",
+            "copm-0-satisfaction": "3",
+        },
         "physical-function": {
             "strength-0-muscle_group": pk(MuscleGroup, "hip_abductors"),
             "strength-0-side": "right",
@@ -78,6 +86,9 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
             "range_of_motion-0-side": "right",
             "range_of_motion-0-mode": "active",
             "range_of_motion-0-degrees": "85",
+            "pinch-0-pinch": "tip",
+            "pinch-0-hand": "left",
+            "pinch-0-trial_1_kg": "3.5",
             "flexibility-0-test": "piriformis",
             "flexibility-0-side": "left",
             "flexibility-0-finding": "mildly_limited",
@@ -366,7 +377,7 @@ def test_detail_page_query_count_does_not_grow_with_rows(
     client = page_client(therapist)
     # session, user, permissions (2), evaluation with its people and profile, 19 prefetches,
     # audit event, session refresh (3)
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(31):
         client.get(f"/evaluations/{evaluation.public_id}/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -379,7 +390,7 @@ def test_detail_page_query_count_does_not_grow_with_rows(
             for d in range(10, 60, 5)
         ]
     )
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(31):
         response = client.get(f"/evaluations/{evaluation.public_id}/")
     assert response.content.decode().count("Knee flexion") == 10
 
@@ -519,7 +530,7 @@ def test_section_page_query_count_does_not_grow_with_rows(
 ):
     client = page_client(therapist)
     # Measured, and the same with ten rows: each catalogue list is read once, not once per row.
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(34):
         client.get(f"/evaluations/{draft.public_id}/physical-function/")
     rows = [
         {"muscle_group": MuscleGroup.objects.get(code=code), "side": side, "grade": "4"}
@@ -527,6 +538,6 @@ def test_section_page_query_count_does_not_grow_with_rows(
         for side in ("left", "right")
     ]
     save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"strength": rows}})
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(34):
         response = client.get(f"/evaluations/{draft.public_id}/physical-function/")
     assert len(response.context["editor"].parts[0].formset.forms) == 10
