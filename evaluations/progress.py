@@ -4,7 +4,7 @@ means (with the instrument's meaningful-change rule where one exists), and each 
 from dataclasses import dataclass, field
 
 from evaluations.choices import AssistLevel
-from evaluations.instruments import mmt_rank
+from evaluations.instruments import mmt_rank, moca
 from evaluations.models import Evaluation
 from evaluations.scores import copm_scores, grip_value
 from evaluations.sections import (
@@ -53,6 +53,10 @@ def _direction(delta: float, *, higher_is_better: bool = True) -> str:
 def _pairs(then_rows, now_rows, key):
     before = {key(row): row for row in then_rows}
     return [(k, before[k], row) for row in now_rows if (k := key(row)) in before]
+
+
+def _moca(row) -> int:
+    return int(moca(row.total_score, education_years=row.education_years).value)
 
 
 def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
@@ -160,14 +164,12 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
         section_content(evaluation, COGNITION)["screens"],
     )
     for _instrument, a, b in _pairs(screens_then, screens_now, lambda r: r.instrument):
-        delta = b.total_score - a.total_score
+        # MoCA is compared on the education-adjusted score, the one its cut-off applies to.
+        before, after = (_moca(a), _moca(b)) if a.instrument == "moca" else (a.total_score, b.total_score)
+        delta = after - before
         add(
             MeasureChange(
-                a.get_instrument_display(),
-                str(a.total_score),
-                str(b.total_score),
-                f"{delta:+d}",
-                _direction(delta),
+                a.get_instrument_display(), str(before), str(after), f"{delta:+d}", _direction(delta)
             )
         )
 
