@@ -255,6 +255,24 @@ class OccupationalProfile(models.Model):
         return f"Occupational profile ({self.evaluation_id})"
 
 
+def _trial_field(number: int, maximum: int) -> models.DecimalField:
+    """One dynamometer or pinch-gauge trial in kg; the first is required, the others optional."""
+    optional = {} if number == 1 else {"null": True, "blank": True}
+    return models.DecimalField(
+        _("trial %(number)s (kg)") % {"number": number},
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(maximum)],
+        **optional,
+    )
+
+
+class TrialsMixin:
+    @property
+    def trials(self) -> list:
+        return [t for t in (self.trial_1_kg, self.trial_2_kg, self.trial_3_kg) if t is not None]
+
+
 class EvaluationRow(models.Model):
     """One recorded item of a section. Rows of a draft are replaced when the section is saved."""
 
@@ -341,33 +359,14 @@ class FlexibilityMeasurement(EvaluationRow):
         ]
 
 
-class GripMeasurement(EvaluationRow):
+class GripMeasurement(TrialsMixin, EvaluationRow):
     """Grip strength of one hand: up to three dynamometer trials in kilograms."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="grip_measurements")
     hand = models.CharField(_("hand"), max_length=5, choices=Hand)
-    trial_1_kg = models.DecimalField(
-        _("trial 1 (kg)"),
-        max_digits=4,
-        decimal_places=1,
-        validators=[MinValueValidator(0), MaxValueValidator(GRIP_MAX_KG)],
-    )
-    trial_2_kg = models.DecimalField(
-        _("trial 2 (kg)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(GRIP_MAX_KG)],
-    )
-    trial_3_kg = models.DecimalField(
-        _("trial 3 (kg)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(GRIP_MAX_KG)],
-    )
+    trial_1_kg = _trial_field(1, GRIP_MAX_KG)
+    trial_2_kg = _trial_field(2, GRIP_MAX_KG)
+    trial_3_kg = _trial_field(3, GRIP_MAX_KG)
 
     class Meta(EvaluationRow.Meta):
         constraints = [
@@ -380,39 +379,16 @@ class GripMeasurement(EvaluationRow):
             ),
         ]
 
-    @property
-    def trials(self) -> list:
-        return [t for t in (self.trial_1_kg, self.trial_2_kg, self.trial_3_kg) if t is not None]
 
-
-class PinchMeasurement(EvaluationRow):
+class PinchMeasurement(TrialsMixin, EvaluationRow):
     """Pinch strength of one hand and grip type: up to three pinch-gauge trials in kilograms."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="pinch_measurements")
     pinch = models.CharField(_("pinch"), max_length=10, choices=PinchTypeChoices)
     hand = models.CharField(_("hand"), max_length=5, choices=Hand)
-    trial_1_kg = models.DecimalField(
-        _("trial 1 (kg)"),
-        max_digits=4,
-        decimal_places=1,
-        validators=[MinValueValidator(0), MaxValueValidator(PINCH_MAX_KG)],
-    )
-    trial_2_kg = models.DecimalField(
-        _("trial 2 (kg)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(PINCH_MAX_KG)],
-    )
-    trial_3_kg = models.DecimalField(
-        _("trial 3 (kg)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(PINCH_MAX_KG)],
-    )
+    trial_1_kg = _trial_field(1, PINCH_MAX_KG)
+    trial_2_kg = _trial_field(2, PINCH_MAX_KG)
+    trial_3_kg = _trial_field(3, PINCH_MAX_KG)
 
     class Meta(EvaluationRow.Meta):
         constraints = [
@@ -420,10 +396,6 @@ class PinchMeasurement(EvaluationRow):
             models.CheckConstraint(condition=_known("hand", Hand), name="pinch_hand_known"),
             models.CheckConstraint(condition=Q(trial_1_kg__gte=0), name="pinch_trial_not_negative"),
         ]
-
-    @property
-    def trials(self) -> list:
-        return [t for t in (self.trial_1_kg, self.trial_2_kg, self.trial_3_kg) if t is not None]
 
 
 class CopmProblem(EvaluationRow):
