@@ -1,4 +1,3 @@
-import weasyprint
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from buffalo_ot.exceptions import Conflict
 from evaluations.charts import body_map, trend_chart
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
 from evaluations.models import Evaluation
+from evaluations.pdf import render_pdf
 from evaluations.presenters import present_section
 from evaluations.progress import progress
 from evaluations.scores import cpt_suggestion, imbalance_findings, row_scores, signing_checklist
@@ -122,11 +122,6 @@ def evaluation_detail(request, public_id):
     )
 
 
-def _css_string(text: str) -> str:
-    """Text for a CSS `content: "…"` string: backslash, quote, angle bracket and line breaks escaped."""
-    return "".join(f"\\{ord(c):X} " if c in '\\"<>\n\r' else c for c in text)
-
-
 def _report_context(request, evaluation: Evaluation) -> dict:
     """Everything the report shows; the page and the PDF render the same template with it."""
     scores = row_scores(evaluation)
@@ -136,12 +131,9 @@ def _report_context(request, evaluation: Evaluation) -> dict:
         else None
     )
     sources = sorted({score.source for score in scores.values() if score.source})
-    patient = evaluation.patient
-    footer = f"{patient.family_name}, {patient.given_name} · MRN {patient.mrn}"
     return {
         "evaluation": evaluation,
-        "patient": patient,
-        "footer_label": mark_safe(_css_string(footer)),  # noqa: S308  (escaped for a CSS string)
+        "patient": evaluation.patient,
         "age": evaluation.patient.age_on(evaluation.date_of_service),
         "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
         "findings": imbalance_findings(evaluation),
@@ -176,7 +168,7 @@ def evaluation_report_pdf(request, public_id):
     html = render_to_string(
         "evaluations/report.html", {**_report_context(request, evaluation), "for_pdf": True}, request=request
     )
-    pdf = weasyprint.HTML(string=html).write_pdf()
+    pdf = render_pdf(html)
     record_evaluation_exported(evaluation=evaluation, by=request.user)
     name = f"{evaluation.patient.mrn}-{evaluation.date_of_service:%Y%m%d}-{evaluation.kind}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
