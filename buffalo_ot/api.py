@@ -3,10 +3,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
+from django.utils.http import parse_etags
 from rest_framework import exceptions, pagination, permissions, serializers, status
 from rest_framework.response import Response
 
-from buffalo_ot.exceptions import Conflict
+from buffalo_ot.exceptions import Conflict, StaleVersion
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -45,6 +46,46 @@ def requires(perm: str):
 
     _Requires.__name__ = f"Requires({perm})"
     return _Requires
+
+
+class PreconditionRequired(exceptions.APIException):
+    """A write that must name the version it was made from came without `If-Match`."""
+
+    status_code = 428
+    default_detail = (
+        "Send the version you are changing in an If-Match header (the ETag of your last read of this "
+        "record), so that a change made meanwhile by someone else is not overwritten."
+    )
+    default_code = "if_match_required"
+
+
+def etag(record) -> str:
+    """The entity tag of a versioned record (evaluation, patient): its version, quoted."""
+    return f'"{record.version}"'
+
+
+def with_etag(response: Response, record) -> Response:
+    response["ETag"] = etag(record)
+    return response
+
+
+def expected_version(request, *, current: int, required: bool) -> int | None:
+    """The version the caller's `If-Match` names, for the service to compare under its row lock.
+
+    None when the header is absent and optional, or is `*` (any version). A header that names the
+    current version gives it; one that names only other or weak tags gives a version that can never
+    match, so the write is refused with 412. Missing and required: 428."""
+    header = request.headers.get("If-Match")
+    if header is None or not header.strip():
+        if required:
+            raise PreconditionRequired()
+        return None
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return None
+    versions = {int(tag[1:-1]) for tag in tags if tag[1:-1].isdigit() and tag.startswith('"')}
+    # The current version if the caller named it, so the lock can still catch a writer in between.
+    return current if current in versions else -1
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -139,6 +180,13 @@ def exception_handler(exc, context):
 
     if isinstance(exc, DjangoValidationError):
         return Response(_django_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StaleVersion):
+        response = Response(
+            {"detail": str(exc), "code": exc.code, **exc.extra()},
+            status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+        response["ETag"] = f'"{exc.current_version}"'
+        return response
     if isinstance(exc, Conflict):
         return Response(
             {"detail": str(exc), "code": exc.code, **exc.extra()}, status=status.HTTP_409_CONFLICT

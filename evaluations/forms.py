@@ -228,7 +228,9 @@ class Part:
             self.formset = formset_class(
                 data,
                 prefix=prefix,
-                initial=initial,
+                # A posted page is judged on what it holds, not against the rows stored now: a page
+                # opened before another save still reads as what its user typed.
+                initial=initial if data is None else None,
                 form_kwargs={"spec": spec, "current_ids": current_ids, "choices": choices},
             )
         self.content_forms: list = []

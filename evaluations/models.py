@@ -144,6 +144,12 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one with every write; the API's ETag and the pages' stale-copy check."),
+    )
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -154,7 +160,7 @@ class Evaluation(models.Model):
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = EvaluationQuerySet.as_manager()
 
     class Meta:

@@ -17,7 +17,7 @@ from accounts.models import User
 from audit.choices import Action
 from audit.models import AuditEvent
 from audit.services import record_event
-from buffalo_ot.exceptions import Conflict
+from buffalo_ot.exceptions import Conflict, check_version
 from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale, Side
 from evaluations.models import (
     Addendum,
@@ -116,14 +116,18 @@ def start_evaluation(
     return evaluation
 
 
-def _lock_for_editing(evaluation: Evaluation, by: User) -> Evaluation:
-    """Reload the evaluation under a row lock, so a save and a signature cannot interleave."""
+def _lock_for_editing(evaluation: Evaluation, by: User, expected_version: int | None = None) -> Evaluation:
+    """Reload the evaluation under a row lock, so a save and a signature cannot interleave.
+
+    The caller's version is compared under the same lock: of two writers who loaded the same
+    version, the second to get the lock finds the version moved on and writes nothing."""
     locked = (
         Evaluation.objects.select_for_update(of=("self",))
         .select_related("patient", "profile")
         .get(pk=evaluation.pk)
     )
     check_can_edit(evaluation=locked, by=by)
+    check_version(current=locked.version, expected=expected_version)
     return locked
 
 
@@ -280,15 +284,22 @@ def _save_one_section(
 
 
 @transaction.atomic
-def save_sections(*, evaluation: Evaluation, by: User, contents: dict[Section, dict[str, Any]]) -> Evaluation:
+def save_sections(
+    *,
+    evaluation: Evaluation,
+    by: User,
+    contents: dict[Section, dict[str, Any]],
+    expected_version: int | None = None,
+) -> Evaluation:
     """Save one or more sections of a draft, all or nothing.
 
     `contents` maps a section to its fields and row lists; a row list given replaces
     the stored one (rows are dicts of the list's fields, catalogue entries as model
     instances). Lists and fields left out stay as they are. Raises ValidationError
-    with keys like "range_of_motion.2.degrees", EvaluationSigned, or PermissionDenied.
+    with keys like "range_of_motion.2.degrees", EvaluationSigned, PermissionDenied, or
+    StaleVersion when `expected_version` (the version the caller loaded) is no longer current.
     """
-    locked = _lock_for_editing(evaluation, by)
+    locked = _lock_for_editing(evaluation, by, expected_version)
     loaded = get_evaluation(viewer=by, public_id=locked.public_id)  # with every section prefetched
     changed = []
     errors = {}
@@ -304,7 +315,8 @@ def save_sections(*, evaluation: Evaluation, by: User, contents: dict[Section, d
     if errors:
         raise ValidationError(errors)
     if changed:
-        Evaluation.objects.filter(pk=loaded.pk).update(updated_at=timezone.now())
+        loaded.version = locked.version + 1
+        Evaluation.objects.filter(pk=loaded.pk).update(updated_at=timezone.now(), version=loaded.version)
         record_event(actor=by, action=Action.UPDATE, record=loaded, changed_fields=changed)
     return loaded
 
@@ -330,7 +342,9 @@ def _recent_signing_failures(by: User) -> int:
     return AuditEvent.objects.filter(actor=by, action=Action.SIGN_FAILED, occurred_at__gte=since).count()
 
 
-def sign_evaluation(*, evaluation: Evaluation, by: User, password: str) -> Evaluation:
+def sign_evaluation(
+    *, evaluation: Evaluation, by: User, password: str, expected_version: int | None = None
+) -> Evaluation:
     """The therapist confirms with their password; the record is checked and sealed.
 
     Wrong passwords are audited and, like log-in failures, five in 15 minutes stop signing
@@ -350,12 +364,13 @@ def sign_evaluation(*, evaluation: Evaluation, by: User, password: str) -> Evalu
         with transaction.atomic():
             record_event(actor=by, action=Action.SIGN_FAILED, record=loaded)
         raise ValidationError({"password": _("That is not your password.")})
-    return _seal(loaded, by)
+    return _seal(loaded, by, expected_version)
 
 
 @transaction.atomic
-def _seal(evaluation: Evaluation, by: User) -> Evaluation:
-    locked = _lock_for_editing(evaluation, by)  # re-checked under the lock: signed meanwhile?
+def _seal(evaluation: Evaluation, by: User, expected_version: int | None) -> Evaluation:
+    # Re-checked under the lock: signed or changed meanwhile?
+    locked = _lock_for_editing(evaluation, by, expected_version)
     loaded = get_evaluation(viewer=by, public_id=locked.public_id)
     missing = [requirement.label for requirement in signing_checklist(loaded) if not requirement.is_met]
     if missing:  # a save between the check and the lock emptied something
@@ -365,8 +380,9 @@ def _seal(evaluation: Evaluation, by: User) -> Evaluation:
     loaded.status = EvaluationStatus.SIGNED
     loaded.signed_by = by
     loaded.signed_at = timezone.now()
+    loaded.version = locked.version + 1
     loaded._history_user = by
-    loaded.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    loaded.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "version"])
     record_event(
         actor=by, action=Action.SIGN, record=loaded, changed_fields=["status", "signed_by", "signed_at"]
     )
@@ -374,8 +390,11 @@ def _seal(evaluation: Evaluation, by: User) -> Evaluation:
 
 
 @transaction.atomic
-def add_addendum(*, evaluation: Evaluation, by: User, text: str) -> Addendum:
-    """Append a correction or late entry to a signed evaluation. The signed content stays as it was."""
+def add_addendum(
+    *, evaluation: Evaluation, by: User, text: str, expected_version: int | None = None
+) -> Addendum:
+    """Append a correction or late entry to a signed evaluation. The signed content stays as it was;
+    the evaluation's version goes up, since what it shows (its addenda) changed."""
     if not by.has_perm("evaluations.add_addendum"):
         raise PermissionDenied(_("Your role cannot add addenda."))
     evaluation = (
@@ -383,12 +402,14 @@ def add_addendum(*, evaluation: Evaluation, by: User, text: str) -> Addendum:
     )
     if not evaluation.is_signed:
         raise EvaluationNotSigned(_("Addenda are for signed evaluations; edit the draft instead."))
+    check_version(current=evaluation.version, expected=expected_version)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the addendum.")})
     addendum = Addendum(evaluation=evaluation, author=by, text=text)
     addendum.full_clean()
     addendum.save()
+    Evaluation.objects.filter(pk=evaluation.pk).update(version=evaluation.version + 1)
     record_event(actor=by, action=Action.ADDENDUM, record=evaluation, changed_fields=["addenda"])
     return addendum
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from buffalo_ot.exceptions import Conflict
+from buffalo_ot.exceptions import Conflict, StaleVersion
 from evaluations.charts import body_map, trend_chart
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
 from evaluations.models import Evaluation
@@ -189,22 +189,30 @@ def evaluation_section(request, public_id, section):
         return redirect("evaluations:detail", public_id=evaluation.public_id)
     if evaluation.therapist_id != request.user.pk:
         raise PermissionDenied("Only the evaluation's own therapist edits this draft.")
-    version = evaluation.updated_at.isoformat()
-    if request.method == "POST" and request.POST.get("loaded_version") != version:
-        # Saved meanwhile in another tab or window: rows are replaced as a list, so saving this
-        # older copy would silently undo that work. Show the saved version instead.
-        messages.warning(
-            request,
-            "This evaluation was saved elsewhere (another tab or window?) after you opened this page, so "
-            "nothing was saved here. The page now shows the saved version; enter your changes again.",
-        )
-        return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
+    version = evaluation.version
+    status = 200
     editor = SectionEditor(spec, evaluation, request.POST if request.method == "POST" else None)
     if request.method == "POST" and editor.is_valid():
         try:
-            save_sections(evaluation=evaluation, by=request.user, contents={spec: editor.content()})
+            save_sections(
+                evaluation=evaluation,
+                by=request.user,
+                contents={spec: editor.content()},
+                expected_version=_posted_version(request),
+            )
         except ValidationError as error:
             editor.add_errors(error)
+        except StaleVersion as stale:
+            # Saved meanwhile in another tab, window or by another writer: rows are replaced as a
+            # list, so saving this older copy would silently undo that work. Nothing was saved;
+            # what was typed stays in the form, and saving again replaces the saved version.
+            messages.warning(
+                request,
+                "This evaluation was saved elsewhere (another tab or window?) after you opened this page, "
+                "so nothing was saved. What you typed is still below. Open the saved version in another "
+                "tab to compare; press Save again to replace this section with what is below.",
+            )
+            version, status = stale.current_version, 409
         except Conflict as conflict:
             messages.error(request, str(conflict))
             return redirect("evaluations:detail", public_id=evaluation.public_id)
@@ -230,8 +238,14 @@ def evaluation_section(request, public_id, section):
             "cpt": cpt_suggestion(evaluation) if spec.slug == "cpt-complexity" else None,
             "loaded_version": version,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and status == 200 else status,
     )
+
+
+def _posted_version(request) -> int:
+    """The version the page was loaded at; a missing or mangled one never matches."""
+    posted = request.POST.get("loaded_version", "")
+    return int(posted) if posted.isdigit() and len(posted) < 12 else -1
 
 
 @permission_required("evaluations.sign_evaluation", raise_exception=True)

@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 
 from patients.models import Patient
@@ -132,6 +133,33 @@ class PatientForm(forms.ModelForm):
             HTML("<hr>"),
         )
         self.helper.add_input(Submit("save", "Save patient"))
+
+    def rebase(self, *, loaded, current) -> tuple[QueryDict, list[str]]:
+        """After a conflict: the clerk's entries carried onto the record as it is now.
+
+        `loaded` is the record as the clerk opened it (None if unknown), `current` as saved since.
+        A field the clerk left alone takes the current value, so saving again cannot undo the
+        other person's change; a field the clerk changed keeps what they typed. Returns the new
+        form data and the labels of fields both changed (the clerk's entry wins on the next save)."""
+        data = self.data.copy()
+        both_changed = []
+        for name in self._meta.fields:
+            field = self.fields[name]
+            typed = self[name].data
+            current_value = getattr(current, name)
+            if loaded is not None and not field.has_changed(getattr(loaded, name), typed):
+                shown = field.prepare_value(current_value)
+                if isinstance(field, forms.BooleanField):
+                    data.setlist(name, ["on"] if shown else [])
+                else:
+                    data[name] = "" if shown is None else str(shown)
+            elif (
+                loaded is not None
+                and getattr(loaded, name) != current_value
+                and field.has_changed(current_value, typed)
+            ):
+                both_changed.append(str(field.label))
+        return data, both_changed
 
 
 class ArchiveForm(forms.Form):

@@ -117,6 +117,12 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one with every write; the API's ETag and the pages' stale-copy check."),
+    )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,7 +134,7 @@ class Patient(models.Model):
     )
     archive_reason = models.CharField(_("reason archived"), max_length=200, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])  # versions kept: edits merge against them
     objects = PatientQuerySet.as_manager()
 
     class Meta:

@@ -12,7 +12,8 @@ from stdnum import luhn
 from accounts.models import User
 from audit.choices import Action
 from audit.services import record_event
-from buffalo_ot.exceptions import Conflict
+from buffalo_ot.exceptions import Conflict, check_version
+from buffalo_ot.locks import lock_for_transaction
 from patients.models import DEMOGRAPHIC_FIELDS, MedicalRecordNumberSequence, Patient
 from patients.selectors import find_possible_duplicates
 from patients.validators import normalize_icd10cm_code
@@ -81,6 +82,24 @@ def _clean_details(details: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _serialize_identity_checks(patient: Patient) -> None:
+    """Registrations of the same person (same name and birth date, or same phone) take turns, so
+    the second one's duplicate check sees the first one's row instead of both passing at once."""
+    names = [
+        "patient-identity:"
+        + "|".join(
+            (
+                patient.given_name.strip().casefold(),
+                patient.family_name.strip().casefold(),
+                str(patient.date_of_birth),
+            )
+        )
+    ]
+    if patient.phone:
+        names.append(f"patient-phone:{patient.phone}")
+    lock_for_transaction(*names)
+
+
 @transaction.atomic
 def register_patient(*, by: User, confirmed_not_duplicate: bool = False, **details: Any) -> Patient:
     """Register a new patient and assign an MRN.
@@ -92,6 +111,7 @@ def register_patient(*, by: User, confirmed_not_duplicate: bool = False, **detai
     patient = Patient(**details, registered_by=by, updated_by=by)
     patient.full_clean(exclude=["mrn", "registered_by", "updated_by"])
     if not confirmed_not_duplicate:
+        _serialize_identity_checks(patient)
         matches = find_possible_duplicates(
             given_name=patient.given_name,
             family_name=patient.family_name,
@@ -113,11 +133,17 @@ def register_patient(*, by: User, confirmed_not_duplicate: bool = False, **detai
 
 
 @transaction.atomic
-def update_patient(*, patient: Patient, by: User, **changes: Any) -> Patient:
-    """Correct a patient's demographics. Only the fields that really change are written and audited."""
+def update_patient(
+    *, patient: Patient, by: User, expected_version: int | None = None, **changes: Any
+) -> Patient:
+    """Correct a patient's demographics. Only the fields that really change are written and audited.
+
+    With `expected_version` (the version the caller loaded), a record changed meanwhile raises
+    StaleVersion: compared under the row lock, so two simultaneous edits cannot both win."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if patient.is_archived:
         raise ArchivedPatient(_("This patient is archived; restore the record before changing it."))
+    check_version(current=patient.version, expected=expected_version)
     changes = _clean_details(changes)
     changed = [name for name, value in changes.items() if getattr(patient, name) != value]
     if not changed:
@@ -126,14 +152,17 @@ def update_patient(*, patient: Patient, by: User, **changes: Any) -> Patient:
         setattr(patient, name, changes[name])
     patient.updated_by = by
     patient.full_clean()
+    patient.version += 1
     patient._history_user = by
-    patient.save(update_fields=[*changed, "updated_by", "updated_at"])
+    patient.save(update_fields=[*changed, "updated_by", "updated_at", "version"])
     record_event(actor=by, action=Action.UPDATE, record=patient, changed_fields=changed)
     return patient
 
 
 @transaction.atomic
-def archive_patient(*, patient: Patient, by: User, reason: str) -> Patient:
+def archive_patient(
+    *, patient: Patient, by: User, reason: str, expected_version: int | None = None
+) -> Patient:
     """Take a patient out of the active lists. The record and its history stay."""
     reason = (reason or "").strip()
     if not reason:
@@ -143,12 +172,16 @@ def archive_patient(*, patient: Patient, by: User, reason: str) -> Patient:
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if patient.is_archived:
         raise ArchivedPatient(_("This patient is already archived."))
+    check_version(current=patient.version, expected=expected_version)
     patient.archived_at = timezone.now()
     patient.archived_by = by
     patient.archive_reason = reason
     patient.updated_by = by
+    patient.version += 1
     patient._history_user = by
-    patient.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at"])
+    patient.save(
+        update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at", "version"]
+    )
     record_event(
         actor=by,
         action=Action.ARCHIVE,
@@ -159,17 +192,21 @@ def archive_patient(*, patient: Patient, by: User, reason: str) -> Patient:
 
 
 @transaction.atomic
-def restore_patient(*, patient: Patient, by: User) -> Patient:
+def restore_patient(*, patient: Patient, by: User, expected_version: int | None = None) -> Patient:
     """Bring an archived patient back to the active lists."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if not patient.is_archived:
         raise ArchivedPatient(_("This patient is not archived."))
+    check_version(current=patient.version, expected=expected_version)
     patient.archived_at = None
     patient.archived_by = None
     patient.archive_reason = ""
     patient.updated_by = by
+    patient.version += 1
     patient._history_user = by
-    patient.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at"])
+    patient.save(
+        update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at", "version"]
+    )
     record_event(
         actor=by,
         action=Action.RESTORE,

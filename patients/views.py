@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from buffalo_ot.exceptions import StaleVersion
 from patients.chart import panels_for
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
 from patients.models import Patient
@@ -87,6 +88,11 @@ def patient_detail(request, public_id):
     )
 
 
+def _posted_version(posted: str) -> int:
+    """The version the form was loaded at; a missing or mangled one never matches."""
+    return int(posted) if posted.isdigit() and len(posted) < 12 else -1
+
+
 @permission_required("patients.change_patient", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def patient_edit(request, public_id):
@@ -97,40 +103,56 @@ def patient_edit(request, public_id):
     # Unbound to the instance: the service, not the form, decides what is written. Only the
     # fields this clerk changed are sent, and a record changed meanwhile by someone else is
     # not silently overwritten.
-    initial = {
-        **model_to_dict(patient, PatientForm.Meta.fields),
-        "loaded_version": patient.updated_at.isoformat(),
-    }
+    status = 200
+    initial = {**model_to_dict(patient, PatientForm.Meta.fields), "loaded_version": patient.version}
     form = PatientForm(request.POST or None, initial=initial, track_version=True)
     if request.method == "POST" and form.is_valid():
         changes = {
             name: form.cleaned_data[name] for name in form.changed_data if name in PatientForm.Meta.fields
         }
-        if form.cleaned_data["loaded_version"] != patient.updated_at.isoformat():
-            typed = "; ".join(
-                f"{form.fields[name].label}: {form.cleaned_data[name] or '(blank)'}" for name in changes
+        posted = form.cleaned_data["loaded_version"] or ""
+        try:
+            update_patient(
+                patient=patient,
+                by=request.user,
+                expected_version=_posted_version(posted),
+                **changes,
             )
+        except StaleVersion as stale:
+            # Compared under the row lock: of two people saving the same version, one wins and the
+            # other lands here. What they typed stays in the form, rebased on the record as it is
+            # now, so saving again applies their entries without undoing the other change.
+            current = Patient.objects.select_related("updated_by").get(pk=patient.pk)
+            loaded = patient.history.filter(version=_posted_version(posted)).order_by("-history_id").first()
+            data, both_changed = form.rebase(loaded=loaded, current=current)
+            data["loaded_version"] = str(stale.current_version)
             messages.warning(
                 request,
-                f"{patient.updated_by.username} changed this record at "
-                f"{timezone.localtime(patient.updated_at):%I:%M %p} while you were editing, so nothing was "
-                f"saved. The form now shows the current record; enter your changes again ({typed}).",
+                f"{current.updated_by.username} changed this record at "
+                f"{timezone.localtime(current.updated_at):%I:%M %p} while you were editing, so nothing was "
+                "saved yet. The form shows the record as it is now with your entries on top; check it "
+                "and save again."
+                + (
+                    f" You both changed: {', '.join(both_changed)} (the form shows yours)."
+                    if both_changed
+                    else ""
+                ),
             )
-            form = PatientForm(initial=initial, track_version=True)
+            form = PatientForm(data, initial=initial, track_version=True)
+            form.is_valid()
+            status = 409
+        except (ValidationError, ArchivedPatient) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
-            try:
-                update_patient(patient=patient, by=request.user, **changes)
-            except (ValidationError, ArchivedPatient) as error:
-                form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-            else:
-                messages.success(request, "Changes saved.")
-                return redirect("patients:detail", public_id=patient.public_id)
+            messages.success(request, "Changes saved.")
+            return redirect("patients:detail", public_id=patient.public_id)
     elif request.method == "GET":
         record_patient_viewed(patient=patient, by=request.user)
     return render(
         request,
         "patients/form.html",
         {"form": form, "patient": patient, "title": f"Edit {patient.display_name}"},
+        status=status,
     )
 
 

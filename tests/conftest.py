@@ -1,4 +1,10 @@
+import re
+
 import pytest
+from django.apps import apps as global_apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython
 from rest_framework.test import APIClient
 
 from accounts.services import issue_api_token
@@ -56,12 +62,40 @@ def page_client(client):
     return log_in
 
 
+EVALUATION_WRITE = re.compile(r"^/api/v1/evaluations/(?P<id>[0-9a-f-]{36})/(sign/)?$")
+
+
+class ReadBeforeWriteClient(APIClient):
+    """A client that, like a careful integrator, sends the version it last read: evaluation
+    writes get `If-Match` with the stored version unless the test sets the header itself
+    (`HTTP_IF_MATCH=""` sends none). Tests of If-Match itself set it explicitly."""
+
+    def _with_version(self, path, extra):
+        match = EVALUATION_WRITE.match(path)
+        if match and "HTTP_IF_MATCH" not in extra:
+            from evaluations.models import Evaluation
+
+            version = (
+                Evaluation.objects.filter(public_id=match["id"]).values_list("version", flat=True).first()
+            )
+            if version is not None:
+                extra["HTTP_IF_MATCH"] = f'"{version}"'
+        return extra
+
+    def patch(self, path, *args, **extra):
+        return super().patch(path, *args, **self._with_version(path, extra))
+
+    def post(self, path, *args, **extra):
+        return super().post(path, *args, **self._with_version(path, extra))
+
+
 @pytest.fixture
 def api_client(db):
-    """`api_client(user)` sends a real token issued by the token service; `api_client()` is anonymous."""
+    """`api_client(user)` sends a real token issued by the token service; `api_client()` is anonymous.
+    Evaluation writes carry the stored version in `If-Match` (see ReadBeforeWriteClient)."""
 
     def make(user=None):
-        api = APIClient()
+        api = ReadBeforeWriteClient()
         if user is not None:
             _token, raw = issue_api_token(user=user)
             api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
@@ -79,3 +113,29 @@ def patient(front_desk):
         phone="+17165550142",
         registered_by=front_desk,
     )
+
+
+PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations")
+
+
+@pytest.fixture
+def live_db(transactional_db):
+    """A flushed, committed database with what the data migrations put there.
+
+    live_server needs a transactional database, which Django empties after every test:
+    the roles, their permissions and the MRN sequence (all from data migrations) go
+    with it. Replaying the project's own data migrations, in dependency order (each is
+    idempotent), brings them back exactly as `migrate` makes them.
+    """
+    loader = MigrationLoader(connection)
+    ours = {key for key in loader.disk_migrations if key[0] in PROJECT_APPS}
+    ordered = []
+    for key in sorted(ours):
+        for step in loader.graph.forwards_plan(key):
+            if step in ours and step not in ordered:
+                ordered.append(step)
+    with connection.schema_editor() as schema_editor:
+        for key in ordered:
+            for operation in loader.disk_migrations[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(global_apps, schema_editor)

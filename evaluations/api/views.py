@@ -7,7 +7,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from buffalo_ot.api import requires
+from buffalo_ot.api import expected_version, requires, with_etag
+from buffalo_ot.exceptions import check_version
 from evaluations.api.serializers import (
     AddendumSerializer,
     EvaluationCreateSerializer,
@@ -109,12 +110,12 @@ class EvaluationViewSet(
 
     def _detail(self, evaluation: Evaluation, status_code=status.HTTP_200_OK) -> Response:
         fresh = get_evaluation(viewer=self.request.user, public_id=evaluation.public_id)
-        return Response(EvaluationDetailSerializer(fresh).data, status=status_code)
+        return with_etag(Response(EvaluationDetailSerializer(fresh).data, status=status_code), fresh)
 
     def retrieve(self, request, *args, **kwargs):
         evaluation = self.get_object()
         record_evaluation_viewed(evaluation=evaluation, by=request.user)
-        return Response(EvaluationDetailSerializer(evaluation).data)
+        return with_etag(Response(EvaluationDetailSerializer(evaluation).data), evaluation)
 
     def create(self, request, *args, **kwargs):
         body = EvaluationCreateSerializer(data=request.data)
@@ -125,10 +126,14 @@ class EvaluationViewSet(
     def partial_update(self, request, *args, **kwargs):
         evaluation = self.get_object()
         check_can_edit(evaluation=evaluation, by=request.user)  # 409/403 before judging the body
+        version = expected_version(request, current=evaluation.version, required=True)  # 428
+        check_version(current=evaluation.version, expected=version)  # 412 before judging the body
         body = SectionsUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         contents = {SECTIONS_BY_KEY[key]: value for key, value in body.validated_data.items()}
-        evaluation = save_sections(evaluation=evaluation, by=request.user, contents=contents)
+        evaluation = save_sections(
+            evaluation=evaluation, by=request.user, contents=contents, expected_version=version
+        )
         return self._detail(evaluation)
 
     @extend_schema(
@@ -144,10 +149,15 @@ class EvaluationViewSet(
     def sign(self, request, id=None):
         evaluation = self.get_object()
         check_can_edit(evaluation=evaluation, by=request.user)
+        version = expected_version(request, current=evaluation.version, required=True)
+        check_version(current=evaluation.version, expected=version)
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         evaluation = sign_evaluation(
-            evaluation=evaluation, by=request.user, password=body.validated_data["password"]
+            evaluation=evaluation,
+            by=request.user,
+            password=body.validated_data["password"],
+            expected_version=version,
         )
         return self._detail(evaluation)
 
@@ -165,5 +175,12 @@ class EvaluationViewSet(
         evaluation = self.get_object()
         body = AddendumSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        addendum = add_addendum(evaluation=evaluation, by=request.user, text=body.validated_data["text"])
-        return Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)
+        addendum = add_addendum(
+            evaluation=evaluation,
+            by=request.user,
+            text=body.validated_data["text"],
+            expected_version=expected_version(request, current=evaluation.version, required=False),
+        )
+        response = Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = f'"{evaluation.version + 1}"'
+        return response

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from buffalo_ot.api import requires
+from buffalo_ot.api import expected_version, requires, with_etag
 from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
 from patients.models import Patient
@@ -118,15 +118,32 @@ class PatientViewSet(
     def retrieve(self, request, *args, **kwargs):
         patient = self.get_object()
         record_patient_viewed(patient=patient, by=request.user)
-        return Response(self.get_serializer(patient).data)
+        return with_etag(Response(self.get_serializer(patient).data), patient)
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        return with_etag(response, self._written)
 
     def perform_create(self, serializer):
         serializer.instance = register_patient(by=self.request.user, **serializer.validated_data)
+        self._written = serializer.instance
+
+    def partial_update(self, request, *args, **kwargs):
+        response = super().partial_update(request, *args, **kwargs)
+        return with_etag(response, self._written)
 
     def perform_update(self, serializer):
         changes = dict(serializer.validated_data)
         changes.pop("confirmed_not_duplicate", None)
-        serializer.instance = update_patient(patient=serializer.instance, by=self.request.user, **changes)
+        serializer.instance = update_patient(
+            patient=serializer.instance,
+            by=self.request.user,
+            expected_version=expected_version(
+                self.request, current=serializer.instance.version, required=False
+            ),
+            **changes,
+        )
+        self._written = serializer.instance
 
     @extend_schema(
         summary="Archive a patient",
@@ -142,8 +159,13 @@ class PatientViewSet(
         patient = self.get_object()
         body = ArchiveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        patient = archive_patient(patient=patient, by=request.user, reason=body.validated_data["reason"])
-        return Response(self.get_serializer(patient).data, status=status.HTTP_200_OK)
+        patient = archive_patient(
+            patient=patient,
+            by=request.user,
+            reason=body.validated_data["reason"],
+            expected_version=expected_version(request, current=patient.version, required=False),
+        )
+        return with_etag(Response(self.get_serializer(patient).data, status=status.HTTP_200_OK), patient)
 
     @extend_schema(
         summary="Restore an archived patient",
@@ -156,5 +178,10 @@ class PatientViewSet(
         permission_classes=[IsAuthenticated, requires("patients.archive_patient")],
     )
     def restore(self, request, id=None):
-        patient = restore_patient(patient=self.get_object(), by=request.user)
-        return Response(self.get_serializer(patient).data)
+        patient = self.get_object()
+        patient = restore_patient(
+            patient=patient,
+            by=request.user,
+            expected_version=expected_version(request, current=patient.version, required=False),
+        )
+        return with_etag(Response(self.get_serializer(patient).data), patient)

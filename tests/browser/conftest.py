@@ -9,10 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps as global_apps
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations.special import RunPython
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety check
@@ -53,32 +49,6 @@ def browser() -> Browser:
         )
         yield chromium
         chromium.close()
-
-
-PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations")
-
-
-@pytest.fixture
-def live_db(transactional_db):
-    """A flushed, committed database with what the data migrations put there.
-
-    live_server needs a transactional database, which Django empties after every test:
-    the roles, their permissions and the MRN sequence (all from data migrations) go
-    with it. Replaying the project's own data migrations, in dependency order (each is
-    idempotent), brings them back exactly as `migrate` makes them.
-    """
-    loader = MigrationLoader(connection)
-    ours = {key for key in loader.disk_migrations if key[0] in PROJECT_APPS}
-    ordered = []
-    for key in sorted(ours):
-        for step in loader.graph.forwards_plan(key):
-            if step in ours and step not in ordered:
-                ordered.append(step)
-    with connection.schema_editor() as schema_editor:
-        for key in ordered:
-            for operation in loader.disk_migrations[key].operations:
-                if isinstance(operation, RunPython):
-                    operation.code(global_apps, schema_editor)
 
 
 @pytest.fixture

@@ -517,12 +517,17 @@ def test_a_save_from_a_stale_tab_does_not_undo_newer_work(page_client, therapist
         "loaded_version": stale.context["loaded_version"],
         "section-mmt_scale": "mrc",
     }
-    response = client.post(f"/evaluations/{draft.public_id}/physical-function/", data, follow=True)
+    response = client.post(f"/evaluations/{draft.public_id}/physical-function/", data)
 
+    assert response.status_code == 409
     assert "saved elsewhere" in response.content.decode()
     draft.refresh_from_db()
     assert draft.mmt_scale == "kendall"
     assert draft.grip_measurements.count() == 1
+    # What was typed is still in the form, and the form now carries the current version.
+    editor = response.context["editor"]
+    assert editor.fields_form["mmt_scale"].value() == "mrc"
+    assert response.context["loaded_version"] == draft.version
 
 
 def test_section_page_query_count_does_not_grow_with_rows(

@@ -166,26 +166,55 @@ def test_edit_saves_changes_and_audits_them(page_client, therapist, patient):
     assert (event.actor, event.channel, event.changed_fields) == (therapist, "page", ["city"])
 
 
-def test_a_change_made_meanwhile_is_not_overwritten(page_client, front_desk, therapist, patient):
+def test_a_change_made_meanwhile_is_not_overwritten_and_the_typing_is_kept(
+    page_client, front_desk, therapist, patient
+):
     client = page_client(front_desk)
     data = edit_form_data(client, patient, city="Buffalo")
     update_patient(patient=patient, by=therapist, phone="+17165550999")  # someone else, meanwhile
 
     refused = client.post(f"/patients/{patient.public_id}/edit/", data)
 
-    assert refused.status_code == 200
-    content = refused.content.decode()
-    assert "changed this record" in content and "City: Buffalo" in content
+    assert refused.status_code == 409
+    assert "changed this record" in refused.content.decode()
     patient.refresh_from_db()
     assert (patient.phone.as_e164, patient.city) == ("+17165550999", "")
+    # The form holds the clerk's entry on top of the record as it is now.
+    form = refused.context["form"]
+    assert form["city"].value() == "Buffalo"
+    assert str(form["phone"].value()) == "+17165550999"
 
-    # The form now holds the current record; the clerk types the city again and saves.
-    again = client.post(
-        f"/patients/{patient.public_id}/edit/", edit_form_data(client, patient, city="Buffalo")
-    )
+    # Saving that form again applies the clerk's entry without undoing the other change.
+    again = client.post(f"/patients/{patient.public_id}/edit/", {**data, **form_data(form)})
     assert again.status_code == 302
     patient.refresh_from_db()
     assert (patient.phone.as_e164, patient.city) == ("+17165550999", "Buffalo")
+
+
+def test_both_changing_one_field_is_named_and_the_clerks_entry_is_kept(
+    page_client, front_desk, therapist, patient
+):
+    client = page_client(front_desk)
+    data = edit_form_data(client, patient, city="Buffalo")
+    update_patient(patient=patient, by=therapist, city="Lackawanna")
+
+    refused = client.post(f"/patients/{patient.public_id}/edit/", data)
+
+    assert refused.status_code == 409
+    assert "You both changed: City" in refused.content.decode()
+    assert refused.context["form"]["city"].value() == "Buffalo"
+    patient.refresh_from_db()
+    assert patient.city == "Lackawanna"
+
+
+def form_data(form) -> dict:
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is False or value is None:
+            continue
+        data[name] = ", ".join(value) if isinstance(value, list) else str(value)
+    return data
 
 
 def test_edit_form_shows_current_values(page_client, front_desk, patient):
