@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed log in")
     TOKEN_ISSUED = "token_issued", _("API token issued")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    INTEGRITY_FAILED = "integrity_failed", _("Integrity check failed (signed content changed)")
 
 
 class Channel(models.TextChoices):

@@ -159,6 +159,13 @@ class Evaluation(models.Model):
         editable=False,
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    content_sha256 = models.CharField(
+        _("seal (SHA-256 of the signed content)"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Set at signing; every read of the signed evaluation checks its content against it."),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = EvaluationQuerySet.as_manager()

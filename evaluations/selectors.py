@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, Prefetch, QuerySet
 
 from accounts.models import User
-from evaluations.choices import GoalTerm
+from evaluations.choices import EvaluationStatus, GoalTerm
 from evaluations.models import Addendum, Evaluation
 from evaluations.sections import PHYSICAL, ROW_RELATED_NAMES, SECTIONS, Section
 
@@ -59,6 +59,17 @@ def get_evaluation(*, viewer: User, public_id) -> Evaluation:
             *_row_prefetches(), Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
         )
         .get(public_id=public_id)
+    )
+
+
+def signed_evaluations_with_content() -> QuerySet[Evaluation]:
+    """Every signed evaluation with its content loaded in a fixed number of queries per chunk
+    (for system jobs such as sealing; not filtered by a viewer)."""
+    return (
+        Evaluation.objects.filter(status=EvaluationStatus.SIGNED)
+        .select_related("patient", "therapist", "signed_by", "previous_evaluation", "profile")
+        .prefetch_related(*_row_prefetches())
+        .order_by("id")
     )
 
 

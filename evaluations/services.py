@@ -30,6 +30,7 @@ from evaluations.models import (
     StrengthMeasurement,
 )
 from evaluations.scores import signing_checklist
+from evaluations.seal import Seal, check_seal, content_digest
 from evaluations.sections import PROFILE, SECTIONS, RowList, Section
 from evaluations.selectors import get_evaluation, section_content
 from occupations.choices import BodyRegion
@@ -381,8 +382,9 @@ def _seal(evaluation: Evaluation, by: User, expected_version: int | None) -> Eva
     loaded.signed_by = by
     loaded.signed_at = timezone.now()
     loaded.version = locked.version + 1
+    loaded.content_sha256 = content_digest(loaded)
     loaded._history_user = by
-    loaded.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "version"])
+    loaded.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "version", "content_sha256"])
     record_event(
         actor=by, action=Action.SIGN, record=loaded, changed_fields=["status", "signed_by", "signed_at"]
     )
@@ -416,6 +418,25 @@ def add_addendum(
 
 def record_evaluation_viewed(*, evaluation: Evaluation, by: User) -> None:
     record_event(actor=by, action=Action.VIEW, record=evaluation)
+
+
+def verify_seal(*, evaluation: Evaluation, by: User) -> Seal:
+    """Check a fully loaded evaluation against its seal; a signed one that fails is audited at once
+    (in its own transaction, so the alert stays even if the read that found it fails later)."""
+    seal = check_seal(evaluation)
+    if seal.is_broken:
+        with transaction.atomic():
+            record_event(
+                actor=by,
+                action=Action.INTEGRITY_FAILED,
+                record=evaluation,
+                changed_fields=[
+                    f"seal:{seal.state}",
+                    f"stored:{seal.stored[:16]}",
+                    f"now:{seal.computed[:16]}",
+                ],
+            )
+    return seal
 
 
 def record_evaluation_exported(*, evaluation: Evaluation, by: User) -> None:

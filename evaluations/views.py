@@ -32,6 +32,7 @@ from evaluations.services import (
     save_sections,
     sign_evaluation,
     start_evaluation,
+    verify_seal,
 )
 from patients.models import Patient
 from patients.selectors import get_patient
@@ -96,6 +97,7 @@ def evaluation_detail(request, public_id):
     """The evaluation laid out as a clinical report; a draft's owner also sees what is left to do."""
     evaluation = _evaluation_or_404(request, public_id)
     record_evaluation_viewed(evaluation=evaluation, by=request.user)
+    seal = verify_seal(evaluation=evaluation, by=request.user)
     is_owner_draft = not evaluation.is_signed and evaluation.therapist_id == request.user.pk
     scores = row_scores(evaluation)
     baseline = (
@@ -109,6 +111,7 @@ def evaluation_detail(request, public_id):
         {
             "evaluation": evaluation,
             "patient": evaluation.patient,
+            "seal": seal,
             "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
             "findings": imbalance_findings(evaluation),
             "cpt": cpt_suggestion(evaluation),
@@ -134,6 +137,7 @@ def _report_context(request, evaluation: Evaluation) -> dict:
     return {
         "evaluation": evaluation,
         "patient": evaluation.patient,
+        "seal": verify_seal(evaluation=evaluation, by=request.user),
         "age": evaluation.patient.age_on(evaluation.date_of_service),
         "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
         "findings": imbalance_findings(evaluation),

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.scores import copm_scores, cpt_suggestion, imbalance_findings, row_scores, signing_checklist
+from evaluations.seal import SealState, check_seal
 from evaluations.sections import SECTIONS, RowList, Section
 from evaluations.selectors import evaluation_content, section_content
 from evaluations.services import MAX_ROWS
@@ -188,6 +189,18 @@ class CptSuggestionSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
+class SealSerializer(serializers.Serializer):
+    """The seal of a signed evaluation, checked against its content at this read."""
+
+    state = serializers.ChoiceField(
+        choices=["intact", "broken", "missing"],
+        help_text="`intact`: the content is as it was signed; `broken`: it changed after signing; "
+        "`missing`: no seal on record. Anything but `intact` is audited and must be investigated.",
+    )
+    content_sha256 = serializers.CharField(allow_null=True, help_text="SHA-256 stored at signing.")
+    intact = serializers.BooleanField()
+
+
 class EvaluationDetailSerializer(EvaluationSummarySerializer):
     """The whole evaluation: every section nested, computed scores, imbalance findings,
     addenda, and what is still missing before signing."""
@@ -198,6 +211,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     cpt_suggestion = serializers.SerializerMethodField()
     copm = serializers.SerializerMethodField()
     missing_for_signature = serializers.SerializerMethodField()
+    seal = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
 
     class Meta(EvaluationSummarySerializer.Meta):
@@ -209,9 +223,21 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
             "cpt_suggestion",
             "copm",
             "missing_for_signature",
+            "seal",
             "addenda",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SealSerializer(allow_null=True))
+    def get_seal(self, evaluation: Evaluation) -> dict | None:
+        seal = self.context.get("seal") or check_seal(evaluation)
+        if seal.state == SealState.DRAFT:
+            return None
+        return {
+            "state": seal.state.value,
+            "content_sha256": seal.stored or None,
+            "intact": not seal.is_broken,
+        }
 
     @extend_schema_field(
         serializers.DictField(

@@ -28,6 +28,7 @@ from evaluations.services import (
     save_sections,
     sign_evaluation,
     start_evaluation,
+    verify_seal,
 )
 
 CONFLICT = OpenApiResponse(
@@ -115,7 +116,10 @@ class EvaluationViewSet(
     def retrieve(self, request, *args, **kwargs):
         evaluation = self.get_object()
         record_evaluation_viewed(evaluation=evaluation, by=request.user)
-        return with_etag(Response(EvaluationDetailSerializer(evaluation).data), evaluation)
+        seal = verify_seal(evaluation=evaluation, by=request.user)
+        return with_etag(
+            Response(EvaluationDetailSerializer(evaluation, context={"seal": seal}).data), evaluation
+        )
 
     def create(self, request, *args, **kwargs):
         body = EvaluationCreateSerializer(data=request.data)

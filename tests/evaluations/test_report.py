@@ -31,6 +31,15 @@ def signed(therapist, patient, *, when=None, **changes):
     return sign_evaluation(evaluation=evaluation, by=therapist, password=PASSWORD)
 
 
+def reseal(evaluation, therapist):
+    """Rows added behind the services' back break the seal; seal the content as it now stands."""
+    from evaluations.models import Evaluation
+    from evaluations.seal import content_digest
+
+    loaded = get_evaluation(viewer=therapist, public_id=evaluation.public_id)
+    Evaluation.objects.filter(pk=evaluation.pk).update(content_sha256=content_digest(loaded))
+
+
 def pdf_text(response) -> str:
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -102,6 +111,7 @@ def test_report_query_count_does_not_grow_with_rows(
             for d in range(10, 110, 10)
         ]
     )
+    reseal(evaluation, therapist)  # as if signed with the ten rows, so the seal still holds
     with django_assert_num_queries(36):
         response = client.get(f"/evaluations/{evaluation.public_id}/report/")
     assert response.content.decode().count("Knee flexion") == 10
