@@ -265,7 +265,19 @@ def evaluation_sign(request, public_id):
     requirements = signing_checklist(evaluation)
     if request.method == "POST" and form.is_valid():
         try:
-            sign_evaluation(evaluation=evaluation, by=request.user, password=form.cleaned_data["password"])
+            sign_evaluation(
+                evaluation=evaluation,
+                by=request.user,
+                password=form.cleaned_data["password"],
+                expected_version=_posted_version(request),  # sign what this page showed
+            )
+        except StaleVersion:
+            messages.warning(
+                request,
+                "This evaluation was saved elsewhere after you opened this page, so it was not signed. "
+                "Review the evaluation as it is now, then sign again.",
+            )
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 for message in field_messages:

@@ -268,13 +268,37 @@ def test_a_checklist_row_with_details_but_no_level_is_refused(page_client, thera
     assert not draft.activity_ratings.exists()
 
 
+def test_signing_a_page_opened_before_another_save_signs_nothing(page_client, therapist, draft):
+    save_sections(evaluation=draft, by=therapist, contents=as_sections(full_content(draft.date_of_service)))
+    client = page_client(therapist)
+    version = client.get(f"/evaluations/{draft.public_id}/sign/").context["evaluation"].version
+    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"mmt_scale": "mrc"}})  # another tab
+
+    response = client.post(
+        f"/evaluations/{draft.public_id}/sign/",
+        {"password": PASSWORD, "loaded_version": version},
+        follow=True,
+    )
+
+    assert "so it was not signed" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
 def test_sign_then_read_only_then_addendum(page_client, therapist, draft):
     save_sections(evaluation=draft, by=therapist, contents=as_sections(full_content(draft.date_of_service)))
     client = page_client(therapist)
 
-    wrong = client.post(f"/evaluations/{draft.public_id}/sign/", {"password": "nope"})
+    version = client.get(f"/evaluations/{draft.public_id}/sign/").context["evaluation"].version
+    wrong = client.post(
+        f"/evaluations/{draft.public_id}/sign/", {"password": "nope", "loaded_version": version}
+    )
     assert wrong.status_code == 200 and "That is not your password." in wrong.content.decode()
-    signed = client.post(f"/evaluations/{draft.public_id}/sign/", {"password": PASSWORD}, follow=True)
+    signed = client.post(
+        f"/evaluations/{draft.public_id}/sign/",
+        {"password": PASSWORD, "loaded_version": version},
+        follow=True,
+    )
     assert "Electronically signed by" in signed.content.decode()
 
     edit = client.get(f"/evaluations/{draft.public_id}/physical-function/")
