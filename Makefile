@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check pdf-deps system-deps clean
+.PHONY: run serve test lint format migrations-check deploy-check pdf-deps system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,19 @@ run: $(STAMP) pdf-deps
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000/ (log in with a demo user above; Ctrl-C stops)"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production profile: gunicorn with DEBUG off, behind a TLS-terminating proxy (README, "Production").
+# Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS) in the environment.
+serve: $(STAMP) pdf-deps
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (a long random value) in the environment" >&2; exit 1; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn buffalo_ot.wsgi:application --config gunicorn.conf.py
+
+# Django's deployment checklist against the production settings: must print no warnings.
+deploy-check: $(STAMP)
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=ot.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # System packages, installed when missing and we are root (otherwise we say what to install):
 # Pango for WeasyPrint's PDF reports, and Debian's Chromium for the browser tests.

@@ -31,3 +31,15 @@ def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         record_event(actor=by, action="token_revoked", record=token)
     return token
+
+
+@transaction.atomic
+def change_own_password(*, user: User, new_password: str) -> User:
+    """The user replaces their own password (already checked against the old one and the validators).
+
+    Every API token issued before now stops working (see ExpiringTokenAuthentication), and the
+    change is audited with the user as both actor and record."""
+    user.set_password(new_password)
+    user.save(update_fields=["password", "password_changed_at"])
+    record_event(actor=user, action="password_changed", record=user, changed_fields=["password"])
+    return user

@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     TOKEN_ISSUED = "token_issued", _("API token issued")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     INTEGRITY_FAILED = "integrity_failed", _("Integrity check failed (signed content changed)")
+    PASSWORD_CHANGED = "password_changed", _("Password changed by its owner")
 
 
 class Channel(models.TextChoices):

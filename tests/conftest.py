@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations.special import RunPython
@@ -16,6 +17,8 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and the live server speak plain HTTP; production redirects it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
     # Production serves collected, hashed files; tests read them from the apps.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -61,6 +64,10 @@ def page_client(client):
 
     return log_in
 
+
+# Plain HTTP in tests: the test client and the live server (whose middleware reads settings once,
+# before any fixture could change them) both speak it; production redirects it to HTTPS.
+settings.SECURE_SSL_REDIRECT = False
 
 EVALUATION_WRITE = re.compile(r"^/api/v1/evaluations/(?P<id>[0-9a-f-]{36})/(sign/)?$")
 

@@ -57,7 +57,17 @@ def page(browser: Browser, request) -> Page:
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # Every page these tests visit must work under the Content-Security-Policy: Chromium reports
+    # each blocked script, style or image on the console, and any such report fails the test.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
