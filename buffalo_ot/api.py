@@ -1,12 +1,75 @@
 """API wiring shared by every app: permissions, pagination, errors, strict input."""
 
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import InterfaceError, OperationalError, models
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions, serializers, status
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
 from rest_framework.response import Response
 
 from buffalo_ot.exceptions import Conflict
+
+logger = logging.getLogger(__name__)
+
+# How long a client should wait before retrying when the database is unreachable.
+DATABASE_RETRY_AFTER_SECONDS = 30
+# Deepest JSON an API request may send: a section PATCH is five levels deep
+# (body, section, list, row, value); anything far past that is an attack or a bug.
+MAX_JSON_DEPTH = 32
+
+DATABASE_UNAVAILABLE = (
+    {"detail": "The database is unavailable; try again shortly.", "code": "database_unavailable"},
+    status.HTTP_503_SERVICE_UNAVAILABLE,
+    {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+)
+
+
+def too_large_body() -> tuple[dict, int]:
+    """The body of a 413: what the limit is (Django's DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    return (
+        {
+            "detail": f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+            "code": "request_too_large",
+        },
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
+
+
+def _nested_deeper_than(data, limit: int) -> bool:
+    """Whether parsed JSON has more than `limit` levels of objects and arrays (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing documents nested deeper than MAX_JSON_DEPTH with a 400.
+
+    Python's decoder gives up on very deep nesting with a RecursionError, and nesting it
+    does accept could still exhaust the stack in the serializers; both are a client's error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        message = f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep."
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as too_deep:
+            raise exceptions.ParseError(message) from too_deep
+        if _nested_deeper_than(data, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(message)
+        return data
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -133,10 +196,18 @@ def _django_error_detail(error: DjangoValidationError):
 
 def exception_handler(exc, context):
     """DRF's handler, plus: a service's ValidationError is a 400 with field errors,
-    a state conflict a 409, and an unknown record a plain 404."""
+    a state conflict a 409, an unknown record a plain 404, a body over the size limit
+    a 413, and an unreachable database a 503 with Retry-After."""
     # Imported here: DRF loads this module while importing rest_framework.views.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("Database unavailable during an API request", exc_info=exc)
+        body, code, headers = DATABASE_UNAVAILABLE
+        return Response(body, status=code, headers=headers)
+    if isinstance(exc, RequestDataTooBig):
+        body, code = too_large_body()
+        return Response(body, status=code)
     if isinstance(exc, DjangoValidationError):
         return Response(_django_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):

@@ -218,7 +218,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "buffalo_ot.api.ModelPermissions",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["buffalo_ot.api.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
