@@ -245,6 +245,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "buffalo_ot.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EvaluationStatusEnum": "evaluations.choices.EvaluationStatus",
         "RoleStatusEnum": "evaluations.choices.RoleStatus",

@@ -4,6 +4,8 @@ from buffalo_ot.api import StrictFieldsMixin
 
 
 class TokenRequestSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A user's credentials, exchanged for an API token."""
+
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, write_only=True)
 

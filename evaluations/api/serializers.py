@@ -84,6 +84,8 @@ SECTION_SERIALIZERS = {section.api_key: section_serializer(section) for section 
 
 
 class AddendumSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A correction or late entry under a signed evaluation, with its author and time."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
     author_name = serializers.CharField(source="author.display_name", read_only=True)
@@ -265,6 +267,8 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
 
 
 class EvaluationCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """What starts a draft: the patient, the kind of evaluation and the date of service."""
+
     patient = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Patient.objects.all(), help_text="Patient id (UUID)."
     )
@@ -292,6 +296,8 @@ SectionsUpdateSerializer = type(
 
 
 class SignSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The signing therapist confirms with their password."""
+
     password = serializers.CharField(
         max_length=128,
         write_only=True,

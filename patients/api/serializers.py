@@ -134,4 +134,6 @@ class PatientSerializer(StrictFieldsMixin, StrictModelSerializer):
 
 
 class ArchiveSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Why the patient leaves the active lists."""
+
     reason = serializers.CharField(max_length=200, help_text="Why the patient is archived.")
