@@ -2,6 +2,7 @@
 
 import logging
 
+import django_filters
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -111,9 +112,71 @@ def requires(perm: str):
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """Numbered pages. A `page_size` that is not a whole number of at least 1 is a 400 (DRF would
+    quietly use the default); larger than the maximum is capped. A page that is not a positive
+    whole number, or past the last page, is a 404."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()  # `?page=last` is not a number
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"A whole number from 1 (at most {self.max_page_size} are sent)."
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page, from 1; larger values are capped at {self.max_page_size}."
+                )
+        return parameters
+
+
+def query_flag(request, name: str) -> bool:
+    """A true/false query parameter; anything but true/false/1/0 is a 400, not quietly false."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return False
+    value = {"true": True, "1": True, "false": False, "0": False}.get(raw.lower())
+    if value is None:
+        raise exceptions.ValidationError({name: ["Use true or false."]})
+    return value
+
+
+class FilterSet(django_filters.FilterSet):
+    """The API's filters: a typed filter (id, date, choice, number) sent empty is a 400 rather than
+    silently ignored, so `?patient=` never lists every patient's evaluations by accident. A choice
+    filter that lists "" among its choices (documented, with its meaning) still takes it."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if type(filter_) is django_filters.CharFilter or name not in self.data:
+                continue
+            if "" in dict(filter_.extra.get("choices") or ()):  # empty is one of its documented values
+                continue
+            if any(value == "" for value in self.data.getlist(name)):
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
 
 
 class StrictCharField(serializers.CharField):
@@ -131,6 +194,17 @@ class StrictEmailField(serializers.EmailField, StrictCharField):
     pass
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A true/false field that takes only JSON true and false, not "yes", "on", 1 or "0"."""
+
+    default_error_messages = {"not_a_boolean": "Expected true or false, got {type}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("not_a_boolean", type=type(data).__name__)
+        return data
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
     """Model serializer whose text fields accept only JSON strings."""
 
@@ -140,6 +214,7 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.TextField: StrictCharField,
         models.SlugField: StrictCharField,
         models.EmailField: StrictEmailField,
+        models.BooleanField: StrictBooleanField,
     }
 
 
