@@ -1,13 +1,77 @@
 """API wiring shared by every app: permissions, pagination, errors, strict input."""
 
+import logging
+
+import django_filters
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import InterfaceError, OperationalError, models
 from django.http import Http404
 from django.utils.http import parse_etags
-from rest_framework import exceptions, pagination, permissions, serializers, status
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
 from rest_framework.response import Response
 
 from buffalo_ot.exceptions import Conflict, StaleVersion
+
+logger = logging.getLogger(__name__)
+
+# How long a client should wait before retrying when the database is unreachable.
+DATABASE_RETRY_AFTER_SECONDS = 30
+# Deepest JSON an API request may send: a section PATCH is five levels deep
+# (body, section, list, row, value); anything far past that is an attack or a bug.
+MAX_JSON_DEPTH = 32
+
+DATABASE_UNAVAILABLE = (
+    {"detail": "The database is unavailable; try again shortly.", "code": "database_unavailable"},
+    status.HTTP_503_SERVICE_UNAVAILABLE,
+    {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+)
+
+
+def too_large_body() -> tuple[dict, int]:
+    """The body of a 413: what the limit is (Django's DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    return (
+        {
+            "detail": f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+            "code": "request_too_large",
+        },
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
+
+
+def _nested_deeper_than(data, limit: int) -> bool:
+    """Whether parsed JSON has more than `limit` levels of objects and arrays (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing documents nested deeper than MAX_JSON_DEPTH with a 400.
+
+    Python's decoder gives up on very deep nesting with a RecursionError, and nesting it
+    does accept could still exhaust the stack in the serializers; both are a client's error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        message = f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep."
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as too_deep:
+            raise exceptions.ParseError(message) from too_deep
+        if _nested_deeper_than(data, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(message)
+        return data
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -89,9 +153,71 @@ def expected_version(request, *, current: int, required: bool) -> int | None:
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """Numbered pages. A `page_size` that is not a whole number of at least 1 is a 400 (DRF would
+    quietly use the default); larger than the maximum is capped. A page that is not a positive
+    whole number, or past the last page, is a 404."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()  # `?page=last` is not a number
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"A whole number from 1 (at most {self.max_page_size} are sent)."
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page, from 1; larger values are capped at {self.max_page_size}."
+                )
+        return parameters
+
+
+def query_flag(request, name: str) -> bool:
+    """A true/false query parameter; anything but true/false/1/0 is a 400, not quietly false."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return False
+    value = {"true": True, "1": True, "false": False, "0": False}.get(raw.lower())
+    if value is None:
+        raise exceptions.ValidationError({name: ["Use true or false."]})
+    return value
+
+
+class FilterSet(django_filters.FilterSet):
+    """The API's filters: a typed filter (id, date, choice, number) sent empty is a 400 rather than
+    silently ignored, so `?patient=` never lists every patient's evaluations by accident. A choice
+    filter that lists "" among its choices (documented, with its meaning) still takes it."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if type(filter_) is django_filters.CharFilter or name not in self.data:
+                continue
+            if "" in dict(filter_.extra.get("choices") or ()):  # empty is one of its documented values
+                continue
+            if any(value == "" for value in self.data.getlist(name)):
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
 
 
 class StrictCharField(serializers.CharField):
@@ -109,6 +235,17 @@ class StrictEmailField(serializers.EmailField, StrictCharField):
     pass
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A true/false field that takes only JSON true and false, not "yes", "on", 1 or "0"."""
+
+    default_error_messages = {"not_a_boolean": "Expected true or false, got {type}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("not_a_boolean", type=type(data).__name__)
+        return data
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
     """Model serializer whose text fields accept only JSON strings."""
 
@@ -118,6 +255,7 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.TextField: StrictCharField,
         models.SlugField: StrictCharField,
         models.EmailField: StrictEmailField,
+        models.BooleanField: StrictBooleanField,
     }
 
 
@@ -174,10 +312,18 @@ def _django_error_detail(error: DjangoValidationError):
 
 def exception_handler(exc, context):
     """DRF's handler, plus: a service's ValidationError is a 400 with field errors,
-    a state conflict a 409, and an unknown record a plain 404."""
+    a state conflict a 409, an unknown record a plain 404, a body over the size limit
+    a 413, and an unreachable database a 503 with Retry-After."""
     # Imported here: DRF loads this module while importing rest_framework.views.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("Database unavailable during an API request", exc_info=exc)
+        body, code, headers = DATABASE_UNAVAILABLE
+        return Response(body, status=code, headers=headers)
+    if isinstance(exc, RequestDataTooBig):
+        body, code = too_large_body()
+        return Response(body, status=code)
     if isinstance(exc, DjangoValidationError):
         return Response(_django_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleVersion):

@@ -284,7 +284,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "buffalo_ot.api.ModelPermissions",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["buffalo_ot.api.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -311,6 +311,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "buffalo_ot.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EvaluationStatusEnum": "evaluations.choices.EvaluationStatus",
         "RoleStatusEnum": "evaluations.choices.RoleStatus",

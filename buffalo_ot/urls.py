@@ -1,7 +1,7 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -52,4 +52,10 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urls, "api"))),
+    re_path(r"^api/", views.api_not_found),  # after every API route: anything else is a JSON 404
 ]
+
+handler400 = "buffalo_ot.views.bad_request"
+handler403 = "buffalo_ot.views.permission_denied"
+handler404 = "buffalo_ot.views.page_not_found"
+handler500 = "buffalo_ot.views.server_error"

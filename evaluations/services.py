@@ -330,10 +330,20 @@ SIGNING_ATTEMPTS = 5
 SIGNING_LOCKOUT = timedelta(minutes=15)
 
 
+def check_patient_active(evaluation: Evaluation) -> None:
+    """An archived patient's record is closed: their evaluations take no edits, signatures or addenda."""
+    if evaluation.patient.is_archived:
+        raise PatientArchived(
+            _("This patient is archived; restore the record before changing their evaluations.")
+        )
+
+
 def check_can_edit(*, evaluation: Evaluation, by: User) -> None:
-    """Raise EvaluationSigned or PermissionDenied when `by` may not change this evaluation now."""
+    """Raise EvaluationSigned, PatientArchived or PermissionDenied when `by` may not change
+    this evaluation now."""
     if evaluation.is_signed:
         raise EvaluationSigned()
+    check_patient_active(evaluation)
     if evaluation.therapist_id != by.pk or not by.has_perm("evaluations.change_evaluation"):
         raise PermissionDenied(_("Only the evaluation's own therapist may edit this draft."))
 
@@ -404,6 +414,7 @@ def add_addendum(
     )
     if not evaluation.is_signed:
         raise EvaluationNotSigned(_("Addenda are for signed evaluations; edit the draft instead."))
+    check_patient_active(evaluation)
     check_version(current=evaluation.version, expected=expected_version)
     text = (text or "").strip()
     if not text:

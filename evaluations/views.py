@@ -60,6 +60,9 @@ def evaluations_chart_panel(request, patient: Patient) -> dict | None:
     }
 
 
+ARCHIVED_MESSAGE = "This patient is archived: their evaluations cannot change until the record is restored."
+
+
 def _evaluation_or_404(request, public_id) -> Evaluation:
     try:
         return get_evaluation(viewer=request.user, public_id=public_id)
@@ -98,7 +101,10 @@ def evaluation_detail(request, public_id):
     evaluation = _evaluation_or_404(request, public_id)
     record_evaluation_viewed(evaluation=evaluation, by=request.user)
     seal = verify_seal(evaluation=evaluation, by=request.user)
-    is_owner_draft = not evaluation.is_signed and evaluation.therapist_id == request.user.pk
+    is_archived = evaluation.patient.is_archived
+    is_owner_draft = (
+        not evaluation.is_signed and evaluation.therapist_id == request.user.pk and not is_archived
+    )
     scores = row_scores(evaluation)
     baseline = (
         get_evaluation(viewer=request.user, public_id=evaluation.previous_evaluation.public_id)
@@ -119,7 +125,10 @@ def evaluation_detail(request, public_id):
             "body_map": mark_safe(body_map(section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"])),  # noqa: S308
             "requirements": None if evaluation.is_signed else signing_checklist(evaluation),
             "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
-            "can_addend": evaluation.is_signed and request.user.has_perm("evaluations.add_addendum"),
+            "can_addend": evaluation.is_signed
+            and not is_archived
+            and request.user.has_perm("evaluations.add_addendum"),
+            "is_archived": is_archived,
             "addendum_form": AddendumForm(),
         },
     )
@@ -191,6 +200,9 @@ def evaluation_section(request, public_id, section):
     if evaluation.is_signed:
         messages.error(request, "This evaluation is signed and cannot change. Add an addendum instead.")
         return redirect("evaluations:detail", public_id=evaluation.public_id)
+    if evaluation.patient.is_archived:
+        messages.error(request, ARCHIVED_MESSAGE)
+        return redirect("evaluations:detail", public_id=evaluation.public_id)
     if evaluation.therapist_id != request.user.pk:
         raise PermissionDenied("Only the evaluation's own therapist edits this draft.")
     version = evaluation.version
@@ -258,6 +270,9 @@ def evaluation_sign(request, public_id):
     evaluation = _evaluation_or_404(request, public_id)
     if evaluation.is_signed:
         messages.info(request, "This evaluation is already signed.")
+        return redirect("evaluations:detail", public_id=evaluation.public_id)
+    if evaluation.patient.is_archived:
+        messages.error(request, ARCHIVED_MESSAGE)
         return redirect("evaluations:detail", public_id=evaluation.public_id)
     if evaluation.therapist_id != request.user.pk:
         raise PermissionDenied("Only the evaluation's own therapist signs it.")

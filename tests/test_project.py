@@ -106,3 +106,44 @@ def test_serving_without_a_secret_key_is_refused_but_one_off_commands_run():
     assert checked.returncode == 0, checked.stderr
     runserver = _run("manage.py", "runserver", "--noreload", "127.0.0.1:8097")
     assert runserver.returncode != 0 and "SECRET_KEY is required" in runserver.stderr
+
+
+def test_the_schema_documents_every_status_and_the_locking_headers(api_client, front_desk):
+    schema = api_client(front_desk).get("/api/v1/schema/?format=json").json()
+    paths = schema["paths"]
+
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"401", "503"} <= set(responses), (method, path)
+            if "requestBody" in operation:
+                assert {"400", "413", "415"} <= set(responses), (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            for status, response in responses.items():
+                if status[0] in "45":
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/FieldErrors" if status == "400" else "/Error"), (
+                        method,
+                        path,
+                        status,
+                    )
+    assert "Retry-After" in paths["/api/v1/patients/"]["get"]["responses"]["503"]["headers"]
+
+    def if_match(operation):
+        return next(p for p in operation["parameters"] if p["in"] == "header" and p["name"] == "If-Match")
+
+    evaluation, patient = paths["/api/v1/evaluations/{id}/"], paths["/api/v1/patients/{id}/"]
+    sign = paths["/api/v1/evaluations/{id}/sign/"]["post"]
+    archive = paths["/api/v1/patients/{id}/archive/"]["post"]
+    for operation in (evaluation["patch"], sign):
+        assert {"412", "428"} <= set(operation["responses"]) and if_match(operation)["required"] is True
+    for operation in (patient["patch"], archive):
+        assert "412" in operation["responses"] and "428" not in operation["responses"]
+        assert if_match(operation)["required"] is False
+    for operation in (evaluation["get"], evaluation["patch"], patient["get"], patient["patch"]):
+        assert "ETag" in operation["responses"]["200"]["headers"]
+
+    requests = {name: s for name, s in schema["components"]["schemas"].items() if name.endswith("Request")}
+    assert "PatchedPatientRequest" in requests and "PhysicalFunctionStrengthRowRequest" in requests
+    assert all(s["additionalProperties"] is False for s in requests.values())

@@ -1,11 +1,13 @@
 from rest_framework import serializers
 
-from buffalo_ot.api import StrictFieldsMixin
+from buffalo_ot.api import StrictCharField, StrictFieldsMixin
 
 
 class TokenRequestSerializer(StrictFieldsMixin, serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"}, write_only=True)
+    """A user's credentials, exchanged for an API token."""
+
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, style={"input_type": "password"}, write_only=True)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
+from buffalo_ot.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.scores import copm_scores, cpt_suggestion, imbalance_findings, row_scores, signing_checklist
 from evaluations.seal import SealState, check_seal
@@ -84,7 +84,9 @@ def section_serializer(section: Section) -> type[serializers.Serializer]:
 SECTION_SERIALIZERS = {section.api_key: section_serializer(section) for section in SECTIONS}
 
 
-class AddendumSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class AddendumSerializer(StrictFieldsMixin, StrictModelSerializer):
+    """A correction or late entry under a signed evaluation, with its author and time."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
     author_name = serializers.CharField(source="author.display_name", read_only=True)
@@ -291,6 +293,8 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
 
 
 class EvaluationCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """What starts a draft: the patient, the kind of evaluation and the date of service."""
+
     patient = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Patient.objects.all(), help_text="Patient id (UUID)."
     )
@@ -318,7 +322,9 @@ SectionsUpdateSerializer = type(
 
 
 class SignSerializer(StrictFieldsMixin, serializers.Serializer):
-    password = serializers.CharField(
+    """The signing therapist confirms with their password."""
+
+    password = StrictCharField(
         max_length=128,
         write_only=True,
         style={"input_type": "password"},

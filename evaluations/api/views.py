@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from buffalo_ot.api import expected_version, requires, with_etag
+from buffalo_ot.api import FilterSet, expected_version, requires, with_etag
 from buffalo_ot.exceptions import check_version
 from evaluations.api.serializers import (
     AddendumSerializer,
@@ -44,7 +44,7 @@ ERRORS = OpenApiResponse(
 )
 
 
-class EvaluationFilter(django_filters.FilterSet):
+class EvaluationFilter(FilterSet):
     patient = django_filters.UUIDFilter(field_name="patient__public_id", label="Patient id")
     therapist = django_filters.CharFilter(field_name="therapist__username", max_length=150)
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)

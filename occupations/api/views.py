@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from buffalo_ot.api import PageNumberPagination
+from buffalo_ot.api import PageNumberPagination, query_flag
 from occupations.api.serializers import catalogue_serializer
 from occupations.models import CATALOGUES
 from occupations.selectors import list_catalogue
@@ -34,11 +34,7 @@ def catalogue_viewset(kind: str) -> type[viewsets.GenericViewSet]:
         lookup_value_converter = "slug"
 
         def get_queryset(self):
-            include_retired = self.action != "list" or self.request.query_params.get("include_retired") in {
-                "1",
-                "true",
-                "True",
-            }
+            include_retired = self.action != "list" or query_flag(self.request, "include_retired")
             return list_catalogue(kind=kind, include_retired=include_retired)
 
     CatalogueViewSet.__name__ = f"{model.__name__}ViewSet"

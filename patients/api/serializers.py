@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from buffalo_ot.api import StrictFieldsMixin, StrictModelSerializer
+from buffalo_ot.api import StrictBooleanField, StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from patients.choices import PatientStatus
 from patients.models import Patient
 from patients.validators import normalize_icd10cm_code, validate_icd10cm_code
@@ -65,10 +65,9 @@ class PatientSerializer(StrictFieldsMixin, StrictModelSerializer):
     status = serializers.SerializerMethodField()
     registered_by = serializers.CharField(source="registered_by.username", read_only=True)
     updated_by = serializers.CharField(source="updated_by.username", read_only=True)
-    archived_by = serializers.CharField(
-        source="archived_by.username", read_only=True, allow_null=True, default=None
-    )
-    confirmed_not_duplicate = serializers.BooleanField(
+    # No `default`: DRF leaves a field with a default out of a PATCH (partial) answer.
+    archived_by = serializers.CharField(source="archived_by.username", read_only=True, allow_null=True)
+    confirmed_not_duplicate = StrictBooleanField(
         write_only=True,
         required=False,
         default=False,
@@ -134,4 +133,6 @@ class PatientSerializer(StrictFieldsMixin, StrictModelSerializer):
 
 
 class ArchiveSerializer(StrictFieldsMixin, serializers.Serializer):
-    reason = serializers.CharField(max_length=200, help_text="Why the patient is archived.")
+    """Why the patient leaves the active lists."""
+
+    reason = StrictCharField(max_length=200, help_text="Why the patient is archived.")

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from buffalo_ot.api import expected_version, requires, with_etag
+from buffalo_ot.api import FilterSet, expected_version, requires, with_etag
 from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
 from patients.models import Patient
@@ -29,10 +29,11 @@ CONFLICT = OpenApiResponse(
 )
 
 
-class PatientFilter(django_filters.FilterSet):
+class PatientFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label="Name fragments, MRN, date of birth or phone")
     status = django_filters.ChoiceFilter(
-        choices=[*PatientStatus.choices, ("all", "All")],
+        choices=[("", "Active (the default)"), *PatientStatus.choices, ("all", "All")],
+        empty_label=None,
         method="filter_status",
         label="active (default), archived or all",
     )

@@ -390,3 +390,29 @@ def test_malformed_bodies_are_400_not_500(api_client, therapist, draft, body):
 def test_a_malformed_id_is_404(api_client, therapist):
     assert api_client(therapist).get("/api/v1/evaluations/not-a-uuid/").status_code == 404
     assert api_client(therapist).get("/api/v1/patients/not-a-uuid/").status_code == 404
+
+
+def test_an_archived_patients_evaluations_refuse_every_write_with_409(
+    api_client, therapist, front_desk, patient
+):
+    from patients.services import archive_patient
+
+    signed = EvaluationFactory(therapist=therapist, patient=patient)
+    api = api_client(therapist)
+    api.patch(url(signed), full_json(signed.date_of_service), format="json")
+    api.post(url(signed, "sign/"), {"password": PASSWORD}, format="json")
+    draft = EvaluationFactory(therapist=therapist, patient=patient)
+    archive_patient(patient=patient, by=front_desk, reason="Moved away")
+    events = AuditEvent.objects.count()
+
+    edit = api.patch(url(draft), {"assessment_and_plan": {"sessions_per_week": 3}}, format="json")
+    sign = api.post(url(draft, "sign/"), {"password": PASSWORD}, format="json")
+    addendum = api.post(url(signed, "addenda/"), {"text": "Late entry."}, format="json")
+
+    for response in (edit, sign, addendum):
+        assert response.status_code == 409, response.content
+        assert response.json()["code"] == "archived"
+    draft.refresh_from_db()
+    assert (draft.status, draft.sessions_per_week) == ("draft", None)
+    assert not signed.addenda.exists()
+    assert AuditEvent.objects.count() == events

@@ -572,3 +572,36 @@ def test_section_page_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(34):
         response = client.get(f"/evaluations/{draft.public_id}/physical-function/")
     assert len(response.context["editor"].parts[0].formset.forms) == 10
+
+
+def test_an_archived_patients_evaluations_cannot_change_on_the_pages(
+    page_client, therapist, front_desk, patient
+):
+    from patients.services import archive_patient
+
+    signed = signed_evaluation(therapist, patient)
+    draft = EvaluationFactory(therapist=therapist, patient=patient)
+    archive_patient(patient=patient, by=front_desk, reason="Moved away")
+    client = page_client(therapist)
+    writes = AuditEvent.objects.filter(action__in=["update", "sign", "addendum"])
+    writes_before = writes.count()
+
+    for response in (
+        client.get(f"/evaluations/{draft.public_id}/physical-function/"),
+        client.post(f"/evaluations/{draft.public_id}/physical-function/", {"section-mmt_scale": "mrc"}),
+        client.post(f"/evaluations/{draft.public_id}/sign/", {"password": PASSWORD}),
+    ):
+        assert response.status_code == 302 and response["Location"] == f"/evaluations/{draft.public_id}/"
+    explained = client.get(f"/evaluations/{draft.public_id}/sign/", follow=True).content.decode()
+    addendum = client.post(f"/evaluations/{signed.public_id}/addenda/", {"text": "Late entry."}, follow=True)
+
+    assert "cannot change until the record is restored" in explained
+    assert "restore the record before changing their evaluations" in addendum.content.decode()
+    draft_page = client.get(f"/evaluations/{draft.public_id}/").content.decode()
+    signed_page = client.get(f"/evaluations/{signed.public_id}/").content.decode()
+    assert "This patient is archived" in draft_page and "This patient is archived" in signed_page
+    assert "Sign…" not in draft_page and "Add addendum" not in signed_page
+    draft.refresh_from_db()
+    assert (draft.status, draft.mmt_scale) == ("draft", "kendall")
+    assert not Addendum.objects.exists()
+    assert writes.count() == writes_before
