@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format migrations-check deploy-check pdf-deps system-deps clean
+.PHONY: run serve test lint format migrations-check deploy-check api-fuzz pdf-deps system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ format: $(STAMP)
 
 migrations-check: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Schemathesis against a throwaway server and database, as a therapist and as the front desk.
+api-fuzz: $(STAMP) pdf-deps
+	bash .ci/schemathesis
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles

@@ -152,12 +152,37 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
+def _replay_data_migrations():
+    """Roles, permissions and catalogues come from data migrations, and a transactional test
+    starts from a flushed database: replay them (each is idempotent), as tests/browser does."""
+    from django.apps import apps as global_apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    ours = {key for key in loader.disk_migrations if key[0] in PROJECT_APPS}
+    ordered = []
+    for key in sorted(ours):
+        for step in loader.graph.forwards_plan(key):
+            if step in ours and step not in ordered:
+                ordered.append(step)
+    with connection.schema_editor() as schema_editor:
+        for key in ordered:
+            for operation in loader.disk_migrations[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(global_apps, schema_editor)
+
+
+PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations")
+
+
 @pytest.fixture
-def database_outage(transactional_db, django_db_serialized_rollback):
+def database_outage(transactional_db):
     """`database_outage()` points the default connection at a database that is not there: a
     closed port on PostgreSQL, a file in a missing folder on SQLite. Queries then fail as in an
-    outage. Transactional (a broken connection cannot hold the test's enclosing transaction), with
-    the roles and catalogues that migrations made put back afterwards."""
+    outage. Transactional (a broken connection cannot hold the test's enclosing transaction);
+    list it before fixtures that make users, so the roles are back first."""
+    _replay_data_migrations()
     saved_settings = dict(connection.settings_dict)
     saved_connection = connection.connection
 
@@ -189,7 +214,7 @@ def assert_unavailable(response):
     assert response["Retry-After"] == str(DATABASE_RETRY_AFTER_SECONDS)
 
 
-def test_asking_for_a_token_during_a_database_outage_is_a_503(front_desk, database_outage):
+def test_asking_for_a_token_during_a_database_outage_is_a_503(database_outage, front_desk):
     database_outage()
 
     response = client().post(
@@ -199,7 +224,7 @@ def test_asking_for_a_token_during_a_database_outage_is_a_503(front_desk, databa
     assert_unavailable(response)
 
 
-def test_an_authenticated_read_during_a_database_outage_is_a_503(api_client, front_desk, database_outage):
+def test_an_authenticated_read_during_a_database_outage_is_a_503(database_outage, api_client, front_desk):
     api = api_client(front_desk)  # token issued while the database is up
     api.raise_request_exception = False
     database_outage()
@@ -207,7 +232,7 @@ def test_an_authenticated_read_during_a_database_outage_is_a_503(api_client, fro
     assert_unavailable(api.get("/api/v1/patients/"))
 
 
-def test_a_session_read_during_a_database_outage_is_a_503(page_client, front_desk, database_outage):
+def test_a_session_read_during_a_database_outage_is_a_503(database_outage, page_client, front_desk):
     browser = page_client(front_desk)
     browser.raise_request_exception = False
     database_outage()
