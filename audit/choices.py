@@ -20,6 +20,11 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed log in")
     TOKEN_ISSUED = "token_issued", _("API token issued")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    DENIED = "denied", _("Access denied")
+    DEACTIVATE = "deactivate", _("Account deactivated")
+    REACTIVATE = "reactivate", _("Account reactivated")
+    PASSWORD_SET = "password_set", _("Password set by an admin")
+    ACCESS_CHANGED = "access_changed", _("Groups or permissions changed")
 
 
 class Channel(models.TextChoices):
