@@ -11,7 +11,7 @@ from stdnum import luhn
 
 from accounts.models import User
 from audit.choices import Action
-from audit.services import record_event
+from audit.services import record_event, record_list_read
 from buffalo_ot.exceptions import Conflict
 from patients.models import DEMOGRAPHIC_FIELDS, MedicalRecordNumberSequence, Patient
 from patients.selectors import find_possible_duplicates
@@ -182,6 +182,20 @@ def restore_patient(*, patient: Patient, by: User) -> Patient:
 def record_patient_viewed(*, patient: Patient, by: User) -> None:
     """A read of the patient's record, for the audit trail."""
     record_event(actor=by, action=Action.VIEW, record=patient)
+
+
+def record_patients_listed(*, by: User, patients, query: str = "") -> None:
+    """A page of the register shown in the admin (a search when there is a query): one event
+    naming the patients on the page."""
+    shown = list(patients)
+    record_list_read(
+        actor=by,
+        action=Action.SEARCH if query else Action.VIEW,
+        record_type=Patient._meta.label_lower,
+        label=(f"Admin patient list: {query!r}, " if query else "Admin patient list: ")[:160]
+        + f"{len(shown)} shown",
+        patient_public_ids=[patient.public_id for patient in shown],
+    )
 
 
 def record_patient_search(*, by: User, query: str, status: str, result_count: int) -> None:

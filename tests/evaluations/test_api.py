@@ -288,10 +288,10 @@ def test_list_query_count_is_the_same_for_1_and_20_evaluations(
 ):
     api = api_client(front_desk)
     EvaluationFactory(therapist=therapist)
-    with django_assert_num_queries(5):  # token, permissions (2), count, page
+    with django_assert_num_queries(5 + AUDIT_EVENT):  # token, permissions (2), count, page, audit
         api.get("/api/v1/evaluations/")
     EvaluationFactory.create_batch(19, therapist=therapist)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + AUDIT_EVENT):
         response = api.get("/api/v1/evaluations/")
     assert response.json()["count"] == 20
 
