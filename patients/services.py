@@ -198,6 +198,17 @@ def record_patients_listed(*, by: User, patients, query: str = "") -> None:
     )
 
 
+def record_audit_trail_read(*, patient: Patient, by: User) -> None:
+    """A clinic admin read who has seen or changed the patient's record; that read is in the trail too."""
+    record_event(
+        actor=by,
+        action=Action.VIEW,
+        record_type="audit.auditevent",
+        record_label=f"Audit trail of {patient}"[:200],
+        patient_public_id=patient.public_id,
+    )
+
+
 def record_patient_search(*, by: User, query: str, status: str, result_count: int) -> None:
     """A search of the register: who looked for whom, and how many rows they were shown."""
     record_event(
