@@ -4,16 +4,19 @@ PostgreSQL: a row trigger refuses UPDATE and DELETE (TRUNCATE, used by test data
 is not a row operation). SQLite: a trigger refuses UPDATE only; Django empties SQLite tables
 with DELETE between transactional tests, so there the hash chain and verify_audit are what
 detect a removed event.
+
+Idempotent, like every data migration here (the browser tests replay them after a flush).
 """
 
 from django.db import migrations
 
 PG_CREATE = """
-CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP;
 END;
 $$;
+DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
 CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
 """
@@ -22,7 +25,7 @@ DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 SQLITE_CREATE = """
-CREATE TRIGGER audit_event_append_only BEFORE UPDATE ON audit_auditevent
+CREATE TRIGGER IF NOT EXISTS audit_event_append_only BEFORE UPDATE ON audit_auditevent
 BEGIN
     SELECT RAISE(ABORT, 'audit events are append-only');
 END;
