@@ -1,8 +1,16 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 
 from accounts.models import ApiToken, User
-from accounts.services import revoke_api_token
+from accounts.services import (
+    account_access,
+    record_access_changed,
+    record_account_saved,
+    record_password_set,
+    revoke_api_token,
+)
 
 
 @admin.register(User)
@@ -20,6 +28,29 @@ class UserAdmin(DjangoUserAdmin):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
         return ["is_superuser", "user_permissions", "last_login", "date_joined"]
+
+    # Every change to an account is audited with the admin as actor (the admin's change and add
+    # views run these inside their transaction).
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_account_saved(user=obj, by=request.user, created=not change, changed_fields=form.changed_data)
+
+    def save_related(self, request, form, formsets, change):
+        before = account_access(form.instance) if change else set()
+        super().save_related(request, form, formsets, change)
+        record_access_changed(
+            user=form.instance, by=request.user, before=before, after=account_access(form.instance)
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            stored = User.objects.filter(pk=unquote(id)).values_list("password", flat=True).first()
+            response = super().user_change_password(request, id, form_url)
+            user = User.objects.filter(pk=unquote(id)).first()
+            if user is not None and stored is not None and user.password != stored:
+                record_password_set(user=user, by=request.user)
+        return response
 
     def get_queryset(self, request):
         users = super().get_queryset(request)

@@ -1,10 +1,11 @@
-"""Writes for accounts: issuing and revoking API tokens."""
+"""Writes for accounts: issuing and revoking API tokens, and the audit of account changes."""
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, User, hash_token
+from audit.choices import Action
 from audit.services import record_event
 
 
@@ -20,7 +21,7 @@ def issue_api_token(*, user: User) -> tuple[ApiToken, str]:
         expires_at=now + settings.API_TOKEN_TTL,
     )
     token.save()
-    record_event(actor=user, action="token_issued", record=token)
+    record_event(actor=user, action=Action.TOKEN_ISSUED, record=token)
     return token, raw
 
 
@@ -29,7 +30,7 @@ def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(actor=by, action="token_revoked", record=token)
+        record_event(actor=by, action=Action.TOKEN_REVOKED, record=token)
     return token
 
 
@@ -43,3 +44,52 @@ def change_own_password(*, user: User, new_password: str) -> User:
     user.save(update_fields=["password", "password_changed_at"])
     record_event(actor=user, action="password_changed", record=user, changed_fields=["password"])
     return user
+
+
+# Changes an admin makes to an account, each audited with the admin as actor and the account as
+# the record. The admin pages call these from inside their own transaction.
+
+ACCESS_FIELDS = {"is_staff", "is_superuser"}
+
+
+def record_account_saved(*, user: User, by: User, created: bool, changed_fields: list[str]) -> None:
+    """A user account created or changed in the admin: activation is its own event, the
+    other changed fields are one update event (passwords and memberships have their own)."""
+    if created:
+        record_event(actor=by, action=Action.CREATE, record=user)
+        return
+    if "is_active" in changed_fields:
+        record_event(actor=by, action=Action.REACTIVATE if user.is_active else Action.DEACTIVATE, record=user)
+    access = [name for name in changed_fields if name in ACCESS_FIELDS]
+    if access:
+        record_event(actor=by, action=Action.ACCESS_CHANGED, record=user, changed_fields=access)
+    other = [
+        name
+        for name in changed_fields
+        if name not in {"is_active", "password", "groups", "user_permissions", *ACCESS_FIELDS}
+    ]
+    if other:
+        record_event(actor=by, action=Action.UPDATE, record=user, changed_fields=other)
+
+
+def account_access(user: User) -> set[str]:
+    """The account's groups and one-off permissions, as "group:<name>" and "permission:<app.codename>"."""
+    groups = {f"group:{name}" for name in user.groups.values_list("name", flat=True)}
+    permissions = {
+        f"permission:{app}.{codename}"
+        for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+    }
+    return groups | permissions
+
+
+def record_access_changed(*, user: User, by: User, before: set[str], after: set[str]) -> None:
+    """Groups or one-off permissions added to or removed from an account: one event whose
+    changed fields name each one, "+group:Therapist" or "-permission:patients.view_clinical"."""
+    changes = [f"+{item}" for item in after - before] + [f"-{item}" for item in before - after]
+    if changes:
+        record_event(actor=by, action=Action.ACCESS_CHANGED, record=user, changed_fields=changes)
+
+
+def record_password_set(*, user: User, by: User) -> None:
+    """An admin set (or reset, or made unusable) another account's password."""
+    record_event(actor=by, action=Action.PASSWORD_SET, record=user, changed_fields=["password"])

@@ -22,6 +22,11 @@ class Action(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     INTEGRITY_FAILED = "integrity_failed", _("Integrity check failed (signed content changed)")
     PASSWORD_CHANGED = "password_changed", _("Password changed by its owner")
+    DENIED = "denied", _("Access denied")
+    DEACTIVATE = "deactivate", _("Account deactivated")
+    REACTIVATE = "reactivate", _("Account reactivated")
+    PASSWORD_SET = "password_set", _("Password set by an admin")
+    ACCESS_CHANGED = "access_changed", _("Groups or permissions changed")
 
 
 class Channel(models.TextChoices):

@@ -6,13 +6,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.chain import HASHED_FIELDS, event_hash
 from audit.choices import Action, Channel
 
 
 class AuditEvent(models.Model):
     """One access to or change of a record: who, what, which record, when, from where.
 
-    Written in the same transaction as the change it describes; never edited or deleted.
+    Written in the same transaction as the change it describes; never edited or deleted. Each
+    event's `hash` covers its content and the previous event's hash (see audit/chain.py), so
+    `manage.py verify_audit` finds an event that was changed or removed.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -38,7 +41,15 @@ class AuditEvent(models.Model):
         blank=True,
         help_text=_("The patient whose information was touched, for accounting of disclosures."),
     )
+    listed_patient_ids = models.JSONField(
+        _("patients listed"),
+        default=list,
+        blank=True,
+        help_text=_("For a read of a list: the patients it showed (one event per list, not one per row)."),
+    )
     changed_fields = models.JSONField(default=list, blank=True)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -56,3 +67,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor or self.actor_username or "anonymous"
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.record_label}"
+
+    def chain_values(self) -> dict:
+        return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+    def compute_hash(self) -> str:
+        """What `hash` must be for this content and `previous_hash`."""
+        return event_hash(self.chain_values(), self.previous_hash)

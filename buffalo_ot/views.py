@@ -13,13 +13,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
+from audit.services import record_list_read
 from buffalo_ot.api import DATABASE_UNAVAILABLE, too_large_body
 from evaluations.selectors import list_evaluations
 from patients.selectors import list_registered_today
 
 
 def home(request):
-    """Role-aware start page: search and today's registrations for the desk."""
+    """Role-aware start page: search and today's registrations for the desk, drafts and recent
+    signatures for a therapist. Showing these lists is one audited read naming every patient on them."""
     roles = set(request.user.groups.values_list("name", flat=True))
     context = {
         "is_front_desk": FRONT_DESK in roles,
@@ -29,13 +31,34 @@ def home(request):
     }
     if context["is_therapist"] and request.user.has_perm("evaluations.change_evaluation"):
         mine = list_evaluations(viewer=request.user).filter(therapist=request.user)
-        context["my_drafts"] = mine.drafts().order_by("-date_of_service", "-created_at")[:20]
-        context["my_recent_signatures"] = mine.signed().order_by("-signed_at")[:10]
+        context["my_drafts"] = list(mine.drafts().order_by("-date_of_service", "-created_at")[:20])
+        context["my_recent_signatures"] = list(mine.signed().order_by("-signed_at")[:10])
     if context["can_view_patients"]:
-        context["registered_today"] = list_registered_today(viewer=request.user, today=timezone.localdate())[
-            :20
-        ]
+        context["registered_today"] = list(
+            list_registered_today(viewer=request.user, today=timezone.localdate())[:20]
+        )
+    _record_home_lists_read(request.user, context)
     return render(request, "home.html", context)
+
+
+def _record_home_lists_read(user, context: dict) -> None:
+    registered = context.get("registered_today", [])
+    drafts = context.get("my_drafts", [])
+    signed = context.get("my_recent_signatures", [])
+    if not (registered or drafts or signed):
+        return
+    record_list_read(
+        actor=user,
+        record_type="home",
+        label=(
+            f"Home page: {len(registered)} registered today, {len(drafts)} drafts, "
+            f"{len(signed)} recently signed"
+        ),
+        patient_public_ids=[
+            *(patient.public_id for patient in registered),
+            *(evaluation.patient.public_id for evaluation in [*drafts, *signed]),
+        ],
+    )
 
 
 @login_not_required

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.choices import Action
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record_event, record_list_read
 from buffalo_ot.exceptions import Conflict, check_version
 from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale, Side
 from evaluations.models import (
@@ -448,6 +448,30 @@ def verify_seal(*, evaluation: Evaluation, by: User) -> Seal:
                 ],
             )
     return seal
+
+
+def record_evaluations_listed(*, by: User, evaluations, patient_public_id=None, label: str) -> None:
+    """A read of a list of evaluations (date, kind, status, therapist, patient): one event
+    naming the patients on it, and for a list of one patient's evaluations, that patient."""
+    record_list_read(
+        actor=by,
+        record_type=Evaluation._meta.label_lower,
+        label=label,
+        patient_public_ids=[evaluation.patient.public_id for evaluation in evaluations],
+        patient_public_id=patient_public_id,
+    )
+
+
+def record_evaluation_access_denied(*, public_id, by: User) -> None:
+    """A refused attempt to read an evaluation's content (e.g. the front desk opening a report)."""
+    evaluation = Evaluation.objects.select_related("patient").filter(public_id=public_id).first()
+    record_event(
+        actor=by,
+        action=Action.DENIED,
+        record=evaluation,
+        record_type=Evaluation._meta.label_lower,
+        record_label="" if evaluation is not None else f"evaluation {public_id}",
+    )
 
 
 def record_evaluation_exported(*, evaluation: Evaluation, by: User) -> None:

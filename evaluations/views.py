@@ -27,8 +27,10 @@ from evaluations.selectors import (
 )
 from evaluations.services import (
     add_addendum,
+    record_evaluation_access_denied,
     record_evaluation_exported,
     record_evaluation_viewed,
+    record_evaluations_listed,
     save_sections,
     sign_evaluation,
     start_evaluation,
@@ -46,6 +48,9 @@ def evaluations_chart_panel(request, patient: Patient) -> dict | None:
         list_evaluations(viewer=request.user)
         .filter(patient=patient)
         .order_by("-date_of_service", "-created_at")
+    )
+    record_evaluations_listed(
+        by=request.user, evaluations=[], patient_public_id=patient.public_id, label="Evaluations on the chart"
     )
     trends = [trend_chart(series) for series in patient_trends(viewer=request.user, patient=patient)]
     return {
@@ -68,6 +73,9 @@ def _evaluation_or_404(request, public_id) -> Evaluation:
         return get_evaluation(viewer=request.user, public_id=public_id)
     except Evaluation.DoesNotExist as missing:
         raise Http404("No such evaluation.") from missing
+    except PermissionDenied:
+        record_evaluation_access_denied(public_id=public_id, by=request.user)
+        raise
 
 
 @permission_required("evaluations.add_evaluation", raise_exception=True)

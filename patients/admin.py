@@ -5,7 +5,12 @@ from buffalo_ot.admin_history import ReadOnlyHistoryAdmin
 from patients.forms import FORM_FIELDS, DiagnosisCodesField
 from patients.models import Patient
 from patients.selectors import MAX_SEARCH_LENGTH, find_possible_duplicates
-from patients.services import record_patient_viewed, register_patient, update_patient
+from patients.services import (
+    record_patient_viewed,
+    record_patients_listed,
+    register_patient,
+    update_patient,
+)
 
 
 class PatientAdminForm(forms.ModelForm):
@@ -78,6 +83,14 @@ class PatientAdmin(ReadOnlyHistoryAdmin):
             if patient is not None:
                 record_patient_viewed(patient=patient, by=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # The page's rows, read once here and again from the same cache by the template.
+            record_patients_listed(by=request.user, patients=changelist.result_list, query=changelist.query)
+        return response
 
     def record_view(self, request, obj) -> None:
         record_patient_viewed(patient=obj, by=request.user)

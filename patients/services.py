@@ -11,7 +11,7 @@ from stdnum import luhn
 
 from accounts.models import User
 from audit.choices import Action
-from audit.services import record_event
+from audit.services import record_event, record_list_read
 from buffalo_ot.exceptions import Conflict, check_version
 from buffalo_ot.locks import lock_for_transaction
 from patients.models import DEMOGRAPHIC_FIELDS, MedicalRecordNumberSequence, Patient
@@ -219,6 +219,31 @@ def restore_patient(*, patient: Patient, by: User, expected_version: int | None 
 def record_patient_viewed(*, patient: Patient, by: User) -> None:
     """A read of the patient's record, for the audit trail."""
     record_event(actor=by, action=Action.VIEW, record=patient)
+
+
+def record_patients_listed(*, by: User, patients, query: str = "") -> None:
+    """A page of the register shown in the admin (a search when there is a query): one event
+    naming the patients on the page."""
+    shown = list(patients)
+    record_list_read(
+        actor=by,
+        action=Action.SEARCH if query else Action.VIEW,
+        record_type=Patient._meta.label_lower,
+        label=(f"Admin patient list: {query!r}, " if query else "Admin patient list: ")[:160]
+        + f"{len(shown)} shown",
+        patient_public_ids=[patient.public_id for patient in shown],
+    )
+
+
+def record_audit_trail_read(*, patient: Patient, by: User) -> None:
+    """A clinic admin read who has seen or changed the patient's record; that read is in the trail too."""
+    record_event(
+        actor=by,
+        action=Action.VIEW,
+        record_type="audit.auditevent",
+        record_label=f"Audit trail of {patient}"[:200],
+        patient_public_id=patient.public_id,
+    )
 
 
 def record_patient_search(*, by: User, query: str, status: str, result_count: int) -> None:

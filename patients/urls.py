@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.patient_edit, name="edit"),
     path("<uuid:public_id>/archive/", views.patient_archive, name="archive"),
     path("<uuid:public_id>/restore/", views.patient_restore, name="restore"),
+    path("<uuid:public_id>/audit/", views.patient_audit_trail, name="audit"),
 ]

@@ -8,6 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.forms import TrailFilterForm
+from audit.models import AuditEvent
+from audit.selectors import list_patient_events
 from buffalo_ot.exceptions import StaleVersion
 from patients.chart import panels_for
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
@@ -17,6 +20,7 @@ from patients.services import (
     ArchivedPatient,
     PossibleDuplicate,
     archive_patient,
+    record_audit_trail_read,
     record_patient_search,
     record_patient_viewed,
     register_patient,
@@ -25,6 +29,7 @@ from patients.services import (
 )
 
 PAGE_SIZE = 25
+TRAIL_PAGE_SIZE = 50
 
 
 def _patient_or_404(request, public_id) -> Patient:
@@ -186,3 +191,31 @@ def patient_restore(request, public_id):
     else:
         messages.success(request, f"{patient.display_name} restored to the active register.")
     return redirect("patients:detail", public_id=patient.public_id)
+
+
+@permission_required("audit.view_auditevent", raise_exception=True)
+def patient_audit_trail(request, public_id):
+    """Who has seen or changed this patient's record: every audit event about the patient, and
+    every list read that showed them, newest first, in the clinic's time zone."""
+    patient = _patient_or_404(request, public_id)
+    form = TrailFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        events = AuditEvent.objects.none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        events = list_patient_events(
+            patient_public_id=patient.public_id,
+            since=filters.get("since"),
+            until=filters.get("until"),
+            action=filters.get("action", ""),
+        )
+    record_audit_trail_read(patient=patient, by=request.user)
+    page = Paginator(events, TRAIL_PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "patients/audit_trail.html",
+        {"patient": patient, "form": form, "page": page, "querystring": querystring.urlencode()},
+        status=400 if form.errors else 200,
+    )

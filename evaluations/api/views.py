@@ -1,4 +1,5 @@
 import django_filters
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -24,7 +25,9 @@ from evaluations.selectors import get_evaluation, list_evaluations
 from evaluations.services import (
     add_addendum,
     check_can_edit,
+    record_evaluation_access_denied,
     record_evaluation_viewed,
+    record_evaluations_listed,
     save_sections,
     sign_evaluation,
     start_evaluation,
@@ -106,12 +109,31 @@ class EvaluationViewSet(
             evaluation = get_evaluation(viewer=self.request.user, public_id=self.kwargs["id"])
         except Evaluation.DoesNotExist as missing:
             raise NotFound() from missing
+        except PermissionDenied:
+            record_evaluation_access_denied(public_id=self.kwargs["id"], by=self.request.user)
+            raise
         self.check_object_permissions(self.request, evaluation)
         return evaluation
 
     def _detail(self, evaluation: Evaluation, status_code=status.HTTP_200_OK) -> Response:
         fresh = get_evaluation(viewer=self.request.user, public_id=evaluation.public_id)
         return with_etag(Response(EvaluationDetailSerializer(fresh).data, status=status_code), fresh)
+
+    def paginate_queryset(self, queryset):
+        self.listed = super().paginate_queryset(queryset)
+        return self.listed
+
+    def list(self, request, *args, **kwargs):
+        """The list, and one audit event naming the patients on this page (or the patient filtered on)."""
+        response = super().list(request, *args, **kwargs)
+        patient = request.query_params.get("patient") or None
+        record_evaluations_listed(
+            by=request.user,
+            evaluations=self.listed or [],
+            patient_public_id=patient,
+            label="Evaluations of one patient" if patient else "Evaluation list",
+        )
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         evaluation = self.get_object()

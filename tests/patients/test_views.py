@@ -5,6 +5,7 @@ from audit.models import AuditEvent
 from patients.models import Patient
 from patients.services import update_patient
 from tests.factories import PatientFactory
+from tests.queries import AUDIT_EVENT
 
 pytestmark = pytest.mark.django_db
 
@@ -245,9 +246,9 @@ def test_archived_patient_cannot_be_edited_from_the_page(page_client, front_desk
     assert patient.city == ""
 
 
-def test_chart_view_writes_one_audit_event(page_client, front_desk, patient):
+def test_chart_view_writes_one_audit_event_for_the_patient(page_client, front_desk, patient):
     page_client(front_desk).get(f"/patients/{patient.public_id}/")
-    event = AuditEvent.objects.get(action="view")
+    event = AuditEvent.objects.get(action="view", record_type="patients.patient")
     assert (event.actor, event.channel, event.record_id) == (front_desk, "page", patient.public_id)
 
 
@@ -337,9 +338,9 @@ def test_archive_from_the_page_writes_one_event(page_client, front_desk, patient
 
 def test_chart_query_count_is_fixed(page_client, front_desk, patient, django_assert_num_queries):
     client = page_client(front_desk)
-    # session, user, permissions (2), patient with its users, audit event, evaluations panel,
-    # session refresh (3)
-    with django_assert_num_queries(10):
+    # session, user, permissions (2), patient with its users, audit event, evaluations panel
+    # and its audit event, session refresh (3)
+    with django_assert_num_queries(9 + 2 * AUDIT_EVENT):
         assert client.get(f"/patients/{patient.public_id}/").status_code == 200
 
 
@@ -348,9 +349,10 @@ def test_home_query_count_is_the_same_for_1_and_20_registrations(
 ):
     client = page_client(front_desk)
     PatientFactory()
-    # session, user, groups, permissions (2), today's registrations, session refresh (3)
-    with django_assert_num_queries(9):
+    # session, user, groups, permissions (2), today's registrations, the lists' audit event,
+    # session refresh (3)
+    with django_assert_num_queries(9 + AUDIT_EVENT):
         client.get("/")
     PatientFactory.create_batch(19)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(9 + AUDIT_EVENT):
         client.get("/")
