@@ -11,6 +11,7 @@ from accounts.services import (
     record_password_set,
     revoke_api_token,
 )
+from common.admin import ReadOnlyAdminMixin
 
 
 @admin.register(User)
@@ -68,22 +69,13 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["prefix", "user", "created_at", "expires_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__username", "prefix"]
     list_select_related = ["user"]
     readonly_fields = ["prefix", "user", "created_at", "expires_at", "revoked_at"]
     actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Revoke selected tokens", permissions=["view"])
     def revoke(self, request, queryset):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
 from audit.services import record_list_read
-from buffalo_ot.api import DATABASE_UNAVAILABLE, too_large_body
+from common.api import DATABASE_UNAVAILABLE, too_large_body
 from evaluations.selectors import list_evaluations
 from patients.selectors import list_registered_today
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from buffalo_ot.admin_history import ReadOnlyHistoryAdmin
+from common.admin import ReadOnlyAdminMixin, ReadOnlyHistoryAdmin
 from evaluations.models import Addendum, Evaluation
 from evaluations.services import record_evaluation_viewed
 
@@ -19,7 +19,7 @@ class AddendumInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyHistoryAdmin):
+class EvaluationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     """For finding and auditing evaluations. Content is recorded and signed in the clinic's pages,
     which enforce the draft rules; here every evaluation is read-only and nothing is deleted."""
 
@@ -62,15 +62,6 @@ class EvaluationAdmin(ReadOnlyHistoryAdmin):
         return format_html(
             '<a href="{}">Open</a>', reverse("evaluations:detail", args=[evaluation.public_id])
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def record_view(self, request, obj) -> None:
         record_evaluation_viewed(evaluation=obj, by=request.user)

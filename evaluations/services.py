@@ -17,7 +17,7 @@ from accounts.models import User
 from audit.choices import Action
 from audit.models import AuditEvent
 from audit.services import record_event, record_list_read
-from buffalo_ot.exceptions import Conflict, check_version
+from common.exceptions import Conflict, check_version
 from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale, Side
 from evaluations.models import (
     Addendum,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from buffalo_ot.exceptions import Conflict, StaleVersion
+from common.exceptions import Conflict, StaleVersion
 from evaluations.charts import body_map, trend_chart
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
 from evaluations.models import Evaluation

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from buffalo_ot.admin_history import ReadOnlyHistoryAdmin
+from common.admin import ReadOnlyHistoryAdmin
 from patients.forms import FORM_FIELDS, DiagnosisCodesField
 from patients.models import Patient
 from patients.selectors import MAX_SEARCH_LENGTH, find_possible_duplicates

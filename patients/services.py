@@ -12,8 +12,8 @@ from stdnum import luhn
 from accounts.models import User
 from audit.choices import Action
 from audit.services import record_event, record_list_read
-from buffalo_ot.exceptions import Conflict, check_version
-from buffalo_ot.locks import lock_for_transaction
+from common.exceptions import Conflict, check_version
+from common.locks import lock_for_transaction
 from patients.models import DEMOGRAPHIC_FIELDS, MedicalRecordNumberSequence, Patient
 from patients.selectors import find_possible_duplicates
 from patients.validators import normalize_icd10cm_code

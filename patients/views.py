@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from audit.forms import TrailFilterForm
 from audit.models import AuditEvent
 from audit.selectors import list_patient_events
-from buffalo_ot.exceptions import StaleVersion
+from common.exceptions import StaleVersion
 from patients.chart import panels_for
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
 from patients.models import Patient

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from buffalo_ot import views
-from buffalo_ot.api import DATABASE_RETRY_AFTER_SECONDS, MAX_JSON_DEPTH
+from common.api import DATABASE_RETRY_AFTER_SECONDS, MAX_JSON_DEPTH
 from patients.api.views import PatientViewSet
 from patients.models import Patient
 

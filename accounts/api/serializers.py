@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from buffalo_ot.api import StrictCharField, StrictFieldsMixin
+from common.api import StrictCharField, StrictFieldsMixin
 
 
 class TokenRequestSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from buffalo_ot.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
+from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.scores import copm_scores, cpt_suggestion, imbalance_findings, row_scores, signing_checklist
 from evaluations.seal import SealState, check_seal

@@ -8,8 +8,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from buffalo_ot.api import FilterSet, expected_version, requires, with_etag
-from buffalo_ot.exceptions import check_version
+from common.api import FilterSet, expected_version, requires, with_etag
+from common.exceptions import check_version
 from evaluations.api.serializers import (
     AddendumSerializer,
     EvaluationCreateSerializer,

@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from buffalo_ot.api import PageNumberPagination, query_flag
+from common.api import PageNumberPagination, query_flag
 from occupations.api.serializers import catalogue_serializer
 from occupations.models import CATALOGUES
 from occupations.selectors import list_catalogue

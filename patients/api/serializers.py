@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from buffalo_ot.api import StrictBooleanField, StrictCharField, StrictFieldsMixin, StrictModelSerializer
+from common.api import StrictBooleanField, StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from patients.choices import PatientStatus
 from patients.models import Patient
 from patients.validators import normalize_icd10cm_code, validate_icd10cm_code

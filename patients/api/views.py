@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from buffalo_ot.api import FilterSet, expected_version, requires, with_etag
+from common.api import FilterSet, expected_version, requires, with_etag
 from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
 from patients.models import Patient

@@ -1,4 +1,9 @@
-"""History in the admin is for reading only.
+"""Admin classes for records that are read, never edited, in the admin.
+
+`ReadOnlyAdminMixin`: nothing is added, changed or deleted (audit events, API tokens,
+evaluations: each has its own pages or services for writes).
+
+`ReadOnlyHistoryAdmin`: history in the admin is for reading only.
 
 simple-history's version page saves whatever is posted to it, whatever the permissions
 or SIMPLE_HISTORY_REVERT_DISABLED say; a clinical record must never be rewritten from
@@ -8,6 +13,19 @@ each read of a record's history is an audited view.
 
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
+
+
+class ReadOnlyAdminMixin:
+    """No add, change or delete in the admin; viewing stays with the model's view permission."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):

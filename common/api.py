@@ -12,7 +12,7 @@ from django.utils.http import parse_etags
 from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
 from rest_framework.response import Response
 
-from buffalo_ot.exceptions import Conflict, StaleVersion
+from common.exceptions import Conflict, StaleVersion
 
 logger = logging.getLogger(__name__)
 
