@@ -149,6 +149,16 @@ class AssistLevel(models.TextChoices):
     MAXIMAL = "maximal_assist", _("Maximal assist")
     DEPENDENT = "dependent", _("Dependent / total assist")
 
+    @classmethod
+    def is_independent(cls, level: str) -> bool:
+        """Done without a helper: independent or modified independent (a device, extra time or a
+        safety concern, but nobody else), FIM levels 7 and 6 (instruments.md §12). The one
+        definition used by deficits, progress, goal status and trends."""
+        return level in INDEPENDENT_LEVELS
+
+
+INDEPENDENT_LEVELS = frozenset({AssistLevel.INDEPENDENT, AssistLevel.MODIFIED_INDEPENDENT})
+
 
 class Priority(models.TextChoices):
     HIGH = "high", _("High")

@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from evaluations.choices import AssistLevel, EvaluationKind
+from evaluations.interpretation import EvaluationRecord
 from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
 from evaluations.sections import RowList, Section
-from evaluations.selectors import section_content
 from evaluations.services import MAX_ROWS
 
 TEXTAREA_ROWS = 3
@@ -337,10 +337,10 @@ class Part:
 class SectionEditor:
     """Everything on one section page, bound or not, and its content for the service."""
 
-    def __init__(self, section: Section, evaluation: Evaluation, data=None):
+    def __init__(self, section: Section, record: EvaluationRecord, data=None):
         self.section = section
-        self.evaluation = evaluation
-        current = section_content(evaluation, section)
+        self.evaluation = record.evaluation
+        current = record.content(section)
         form_class = section_fields_form(section)
         self.fields_form = None
         if form_class is not None:

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 
-from evaluations.models import Evaluation
+from evaluations.interpretation import EvaluationRecord
 from evaluations.sections import SECTIONS
-from evaluations.selectors import section_content
 
 SEAL_ALGORITHM = "sha256:buffalo-ot-evaluation-v1"
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """A stored value as plain JSON: catalogue entries by their code, dates in ISO form, times in UTC."""
     if isinstance(value, models.Model):
         return getattr(value, "code", None) or str(value.pk)
@@ -39,11 +39,12 @@ def _plain(value):
     return str(value)
 
 
-def canonical_content(evaluation: Evaluation) -> dict:
-    """What a signature vouches for, from a fully loaded evaluation (selectors.get_evaluation); no queries."""
+def canonical_content(record: EvaluationRecord) -> dict[str, Any]:
+    """What a signature vouches for, from a record with every section loaded; no queries."""
+    evaluation = record.evaluation
     sections = {}
     for section in SECTIONS:
-        content = section_content(evaluation, section)
+        content = record.content(section)
         fields = {
             name: _plain(content[name]) for name in (*section.evaluation_fields, *section.profile_fields)
         }
@@ -71,10 +72,8 @@ def canonical_content(evaluation: Evaluation) -> dict:
     }
 
 
-def content_digest(evaluation: Evaluation) -> str:
-    text = json.dumps(
-        canonical_content(evaluation), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+def content_digest(record: EvaluationRecord) -> str:
+    text = json.dumps(canonical_content(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -100,11 +99,12 @@ class Seal:
         return self.stored[:16]
 
 
-def check_seal(evaluation: Evaluation) -> Seal:
-    """Compare a signed evaluation's stored seal with its content now (fully loaded evaluation)."""
+def check_seal(record: EvaluationRecord) -> Seal:
+    """Compare a signed evaluation's stored seal with its content now (every section loaded)."""
+    evaluation = record.evaluation
     if not evaluation.is_signed:
         return Seal(SealState.DRAFT, "", "")
-    computed = content_digest(evaluation)
+    computed = content_digest(record)
     if not evaluation.content_sha256:
         return Seal(SealState.MISSING, "", computed)
     state = SealState.INTACT if computed == evaluation.content_sha256 else SealState.BROKEN

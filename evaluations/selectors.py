@@ -1,34 +1,49 @@
-"""Reads for evaluations: who may see what, and a section's current content."""
+"""Reads for evaluations: who may see what, and records loaded with exactly the rows a page needs.
 
-from dataclasses import dataclass
+`fetch_record` is the one way to read an evaluation's content. It loads the evaluation with its
+people and profile in one query, then one query per row table asked for (its catalogue entries
+joined in), for the evaluation and its baseline together, so the count is fixed whatever the
+number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey, Prefetch, QuerySet
+from django.db.models import ForeignKey, Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.models import User
-from evaluations.choices import EvaluationStatus, GoalTerm
+from evaluations.choices import EvaluationStatus
+from evaluations.interpretation.record import ALL_ROW_TABLES, EvaluationRecord, related_names
+from evaluations.interpretation.trends import TREND_TABLES
 from evaluations.models import Addendum, Evaluation
-from evaluations.sections import PHYSICAL, ROW_RELATED_NAMES, SECTIONS, Section
+from evaluations.sections import SECTIONS, Section
+from patients.models import Patient
 
 CONTENT_PERMISSION = "patients.view_clinical"
+RECORD_RELATIONS = ("patient", "therapist", "signed_by", "previous_evaluation", "profile")
 
 
-def _row_prefetches() -> list[Prefetch]:
-    prefetches = []
-    for related_name in ROW_RELATED_NAMES:
-        model = Evaluation._meta.get_field(related_name).related_model
-        foreign_keys = [
-            f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name != "evaluation"
-        ]
-        prefetches.append(Prefetch(related_name, queryset=model.objects.select_related(*foreign_keys)))
-    return prefetches
+def _row_prefetch(related_name: str) -> Prefetch:
+    model = Evaluation._meta.get_field(related_name).related_model
+    foreign_keys = [
+        f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name != "evaluation"
+    ]
+    return Prefetch(related_name, queryset=model.objects.select_related(*foreign_keys))
+
+
+def _row_prefetches(tables: Iterable[str]) -> list[Prefetch]:
+    return [_row_prefetch(name) for name in sorted(tables)]
 
 
 def list_evaluations(*, viewer: User) -> QuerySet[Evaluation]:
     """Evaluations whose existence the viewer may see: date, kind, status, therapist.
 
     Every role with `evaluations.view_evaluation` sees the list; the content is a
-    separate permission (see get_evaluation)."""
+    separate permission (see fetch_record)."""
     if not viewer.has_perm("evaluations.view_evaluation"):
         return Evaluation.objects.none()
     return Evaluation.objects.select_related(
@@ -40,150 +55,94 @@ def can_read_content(viewer: User) -> bool:
     return viewer.has_perm("evaluations.view_evaluation") and viewer.has_perm(CONTENT_PERMISSION)
 
 
-def get_evaluation(*, viewer: User, public_id) -> Evaluation:
-    """The whole evaluation with every section loaded in a fixed number of queries.
-
-    Raises Evaluation.DoesNotExist for an unknown id and PermissionDenied when the
-    viewer may know the evaluation exists but not read its content (front desk)."""
+def check_content_access(*, viewer: User, public_id: UUID | str) -> None:
+    """Raise Evaluation.DoesNotExist when the viewer may not know of the evaluation (or it does not
+    exist), PermissionDenied when they may know it exists but not read its content (front desk).
+    No query for a viewer who may read content."""
     if not viewer.has_perm("evaluations.view_evaluation"):
         raise Evaluation.DoesNotExist
     if not can_read_content(viewer):
         if not Evaluation.objects.filter(public_id=public_id).exists():
             raise Evaluation.DoesNotExist
         raise PermissionDenied("Your role may see that this evaluation exists, not its content.")
-    return (
-        Evaluation.objects.select_related(
-            "patient", "therapist", "signed_by", "previous_evaluation", "profile"
+
+
+def fetch_record(
+    *,
+    viewer: User,
+    public_id: UUID | str,
+    sections: Iterable[Section] = SECTIONS,
+    tables: frozenset[str] | None = None,
+    baseline: bool = False,
+    history: bool = False,
+    addenda: bool = True,
+    for_update: bool = False,
+) -> EvaluationRecord:
+    """The evaluation with the rows of `sections` (or the row `tables` named) loaded.
+
+    `baseline`: also the signed evaluation a re-evaluation compares with, with the same rows,
+    read in the same queries. `history`: also the patient's signed evaluations up to this one's
+    date of service, with the rows trends read. `for_update`: the evaluation row is locked until
+    the current transaction ends (writes call it inside `transaction.atomic`).
+
+    Raises Evaluation.DoesNotExist or PermissionDenied as check_content_access."""
+    check_content_access(viewer=viewer, public_id=public_id)
+    query = Evaluation.objects.select_related(*RECORD_RELATIONS)
+    if for_update:
+        query = query.select_for_update(of=("self",))
+    evaluation = query.get(public_id=public_id)
+    if tables is None:
+        tables = related_names(tuple(sections))
+    previous = evaluation.previous_evaluation if baseline else None
+    loading = [evaluation] if previous is None else [evaluation, previous]
+    prefetches: list[str | Prefetch] = list(_row_prefetches(tables))
+    if addenda:
+        prefetches.append(Prefetch("addenda", queryset=Addendum.objects.select_related("author")))
+    prefetch_related_objects(loading, *prefetches)
+    baseline_record = None
+    if previous is not None:
+        previous.patient = evaluation.patient  # the same patient, already loaded
+        baseline_record = EvaluationRecord(previous, loaded=tables)
+    return EvaluationRecord(
+        evaluation,
+        loaded=tables,
+        baseline=baseline_record,
+        history=tuple(
+            patient_history(viewer=viewer, patient=evaluation.patient, up_to=evaluation.date_of_service)
         )
-        .prefetch_related(
-            *_row_prefetches(), Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
-        )
-        .get(public_id=public_id)
+        if history
+        else None,
+        locked=for_update,
     )
 
 
-def signed_evaluations_with_content() -> QuerySet[Evaluation]:
-    """Every signed evaluation with its content loaded in a fixed number of queries per chunk
-    (for system jobs such as sealing; not filtered by a viewer)."""
-    return (
-        Evaluation.objects.filter(status=EvaluationStatus.SIGNED)
-        .select_related("patient", "therapist", "signed_by", "previous_evaluation", "profile")
-        .prefetch_related(*_row_prefetches())
-        .order_by("id")
-    )
-
-
-def section_content(evaluation: Evaluation, section: Section) -> dict:
-    """A section's fields and rows, from the prefetched evaluation (no queries)."""
-    content = {name: getattr(evaluation, name) for name in section.evaluation_fields}
-    content.update({name: getattr(evaluation.profile, name) for name in section.profile_fields})
-    for rows in section.rows:
-        content[rows.key] = [row for row in getattr(evaluation, rows.related_name).all() if rows.belongs(row)]
-    return content
-
-
-def evaluation_content(evaluation: Evaluation) -> dict[str, dict]:
-    return {section.api_key: section_content(evaluation, section) for section in SECTIONS}
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """Something a signed evaluation must contain."""
-
-    label: str
-    section: Section
-    is_met: bool
-
-
-def signing_requirements(evaluation: Evaluation) -> list[Requirement]:
-    """What must be recorded before signing: the occupational profile's reason for therapy,
-    at least one physical-function measurement, ADL ratings, an assessment, a long-term
-    goal, and a plan of care with frequency, duration and interventions (the Medicare plan
-    of care minimum, Benefit Policy Manual ch. 15 §220)."""
-    from evaluations.sections import ADL_CHECKLIST, ASSESSMENT_AND_PLAN, PROFILE
-
-    physical = section_content(evaluation, PHYSICAL)
-    plan = section_content(evaluation, ASSESSMENT_AND_PLAN)
-    return [
-        Requirement(
-            "Why the person is seeking therapy", PROFILE, bool(evaluation.profile.reason_for_therapy.strip())
-        ),
-        Requirement(
-            "At least one strength, range-of-motion, flexibility or grip measurement",
-            PHYSICAL,
-            any(physical[rows.key] for rows in PHYSICAL.rows),
-        ),
-        Requirement(
-            "At least one ADL rated",
-            ADL_CHECKLIST,
-            bool(section_content(evaluation, ADL_CHECKLIST)["ratings"]),
-        ),
-        Requirement("Assessment summary", ASSESSMENT_AND_PLAN, bool(evaluation.assessment_summary.strip())),
-        Requirement(
-            "At least one long-term goal",
-            ASSESSMENT_AND_PLAN,
-            any(goal.term == GoalTerm.LONG for goal in plan["goals"]),
-        ),
-        Requirement(
-            "Frequency (sessions per week) and duration (weeks)",
-            ASSESSMENT_AND_PLAN,
-            bool(evaluation.sessions_per_week and evaluation.duration_weeks),
-        ),
-        Requirement("At least one intervention", ASSESSMENT_AND_PLAN, bool(plan["interventions"])),
-    ]
-
-
-def list_signable_baselines(*, viewer: User, patient) -> QuerySet[Evaluation]:
-    """Signed evaluations of the patient a re-evaluation or discharge can compare with."""
-    return list_evaluations(viewer=viewer).filter(patient=patient).signed()
-
-
-def patient_trends(*, viewer: User, patient, up_to=None) -> list:
-    """Key measures across the patient's signed evaluations, oldest first: the highest pain,
-    Timed Up and Go, grip per hand (mean of trials) and the number of ADLs done independently.
-    Only measures recorded at least twice are drawn. A fixed number of queries."""
-    from django.db.models import Prefetch
-
-    from evaluations.charts import Series
-    from evaluations.models import ActivityRating, GripMeasurement, NeuromuscularMeasurement, PainPoint
-
+def patient_history(*, viewer: User, patient: Patient, up_to: date | None = None) -> list[EvaluationRecord]:
+    """The patient's signed evaluations, oldest first, with the rows trends read (a fixed number of
+    queries: the evaluations, then one per trend table)."""
     if not can_read_content(viewer):
         return []
     evaluations = list_evaluations(viewer=viewer).filter(patient=patient).signed()
     if up_to is not None:
         evaluations = evaluations.filter(date_of_service__lte=up_to)
-    evaluations = evaluations.order_by("date_of_service", "signed_at").prefetch_related(
-        Prefetch("pain_points", queryset=PainPoint.objects.all()),
-        Prefetch(
-            "neuromuscular_measurements", queryset=NeuromuscularMeasurement.objects.select_related("test")
-        ),
-        Prefetch("grip_measurements", queryset=GripMeasurement.objects.all()),
-        Prefetch("activity_ratings", queryset=ActivityRating.objects.select_related("activity")),
+    loaded = list(
+        evaluations.order_by("date_of_service", "signed_at").prefetch_related(*_row_prefetches(TREND_TABLES))
     )
-    pain, tug, grip_right, grip_left, adl = [], [], [], [], []
-    for evaluation in evaluations:
-        when = f"{evaluation.date_of_service:%m/%d/%y}"
-        points = list(evaluation.pain_points.all())
-        if points:
-            pain.append((when, max(point.intensity for point in points)))
-        for row in evaluation.neuromuscular_measurements.all():
-            if row.test.code == "timed_up_and_go":
-                tug.append((when, float(row.value)))
-        for row in evaluation.grip_measurements.all():
-            trials = row.trials
-            (grip_right if row.hand == "right" else grip_left).append(
-                (when, round(sum(float(t) for t in trials) / len(trials), 1))
-            )
-        ratings = [r for r in evaluation.activity_ratings.all() if r.activity.category == "adl"]
-        if ratings:
-            adl.append(
-                (when, sum(r.assist_level in ("independent", "modified_independent") for r in ratings))
-            )
-    series = [
-        Series("Highest pain", "0-10", pain, lower_is_better=True),
-        Series("Timed Up and Go", "s", tug, lower_is_better=True),
-        Series("Grip, right", "kg", grip_right),
-        Series("Grip, left", "kg", grip_left),
-        Series("ADLs done independently", "count", adl),
-    ]
-    return [s for s in series if len(s.points) >= 2]
+    return [EvaluationRecord(evaluation, loaded=TREND_TABLES) for evaluation in loaded]
+
+
+def signed_records() -> Iterable[EvaluationRecord]:
+    """Every signed evaluation with all its content, a fixed number of queries per chunk of 100
+    (for system jobs such as sealing; not filtered by a viewer)."""
+    evaluations = (
+        Evaluation.objects.filter(status=EvaluationStatus.SIGNED)
+        .select_related(*RECORD_RELATIONS)
+        .prefetch_related(*_row_prefetches(ALL_ROW_TABLES))
+        .order_by("id")
+    )
+    for evaluation in evaluations.iterator(chunk_size=100):
+        yield EvaluationRecord(evaluation)
+
+
+def list_signable_baselines(*, viewer: User, patient: Patient) -> QuerySet[Evaluation]:
+    """Signed evaluations of the patient a re-evaluation or discharge can compare with."""
+    return list_evaluations(viewer=viewer).filter(patient=patient).signed()

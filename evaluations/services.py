@@ -5,11 +5,13 @@ nothing signed changes, signing needs the therapist's password and a complete
 record. Each write is one transaction with its audit event.
 """
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from audit.models import AuditEvent
 from audit.services import record_event, record_list_read
 from common.exceptions import Conflict, check_version
 from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale, Side
+from evaluations.interpretation import EvaluationRecord
 from evaluations.models import (
     Addendum,
     Evaluation,
@@ -29,10 +32,9 @@ from evaluations.models import (
     RangeOfMotionMeasurement,
     StrengthMeasurement,
 )
-from evaluations.scores import signing_checklist
 from evaluations.seal import Seal, check_seal, content_digest
 from evaluations.sections import PROFILE, SECTIONS, RowList, Section
-from evaluations.selectors import get_evaluation, section_content
+from evaluations.selectors import fetch_record
 from occupations.choices import BodyRegion
 from patients.models import Patient
 
@@ -117,19 +119,30 @@ def start_evaluation(
     return evaluation
 
 
-def _lock_for_editing(evaluation: Evaluation, by: User, expected_version: int | None = None) -> Evaluation:
-    """Reload the evaluation under a row lock, so a save and a signature cannot interleave.
+def _locked_record(record: EvaluationRecord, by: User, expected_version: int | None) -> EvaluationRecord:
+    """The record, current and under a row lock, so a save and a signature cannot interleave.
 
     The caller's version is compared under the same lock: of two writers who loaded the same
-    version, the second to get the lock finds the version moved on and writes nothing."""
-    locked = (
-        Evaluation.objects.select_for_update(of=("self",))
-        .select_related("patient", "profile")
-        .get(pk=evaluation.pk)
-    )
-    check_can_edit(evaluation=locked, by=by)
-    check_version(current=locked.version, expected=expected_version)
-    return locked
+    version, the second to get the lock finds the version moved on and writes nothing. A record
+    read without the lock is checked against the locked row (its status, patient and version);
+    one that is no longer current is read again under the lock."""
+    if not record.is_locked:
+        locked = (
+            Evaluation.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .only("version", "status", "therapist", "patient__archived_at", "public_id")
+            .get(pk=record.evaluation.pk)
+        )
+        check_can_edit(evaluation=locked, by=by)
+        check_version(current=locked.version, expected=expected_version)
+        if locked.version != record.evaluation.version:
+            record = fetch_record(
+                viewer=by, public_id=locked.public_id, tables=record.loaded, for_update=True
+            )
+        record.evaluation.patient.archived_at = locked.patient.archived_at
+    check_can_edit(evaluation=record.evaluation, by=by)
+    check_version(current=record.evaluation.version, expected=expected_version)
+    return record
 
 
 SIDED_BODY_MEASUREMENTS = (StrengthMeasurement, RangeOfMotionMeasurement, FlexibilityMeasurement, PainPoint)
@@ -230,16 +243,34 @@ def _normalized(rows: list, spec: RowList) -> list[tuple]:
     return normalized
 
 
-def _save_one_section(
-    evaluation: Evaluation, section: Section, content: dict[str, Any], by: User
-) -> list[str]:
-    """Apply one section's content to a locked draft. Returns the changed field and list names."""
+@dataclass
+class _SectionChange:
+    """A section's validated change, not yet written."""
+
+    section: Section
+    fields: dict[Model, list[str]] = field(default_factory=dict)  # target -> changed field names
+    replacements: list[tuple[RowList, list[Any], list[Any]]] = field(default_factory=list)  # spec, old, new
+
+    @property
+    def names(self) -> list[str]:
+        return [
+            *(name for names in self.fields.values() for name in names),
+            *(s.key for s, _o, _n in self.replacements),
+        ]
+
+
+def _change_one_section(
+    record: EvaluationRecord, section: Section, content: dict[str, Any]
+) -> _SectionChange:
+    """Validate one section's content against the record; set its fields in memory, build its rows.
+    Raises ValidationError (nothing written; the caller restores the fields)."""
     allowed = {*section.evaluation_fields, *section.profile_fields, *(rows.key for rows in section.rows)}
     unknown = set(content) - allowed
     if unknown:
         raise TypeError(f"{section.slug}: unexpected {sorted(unknown)}")
+    evaluation = record.evaluation
     errors: dict[str, list[str]] = {}
-    changed = []
+    change = _SectionChange(section)
 
     for target, names in (
         (evaluation, section.evaluation_fields),
@@ -249,77 +280,94 @@ def _save_one_section(
         for name in touched:
             setattr(target, name, content[name])
         if touched:
+            change.fields[target] = touched
             try:
                 target.clean_fields(exclude=[f.name for f in target._meta.fields if f.name not in touched])
             except ValidationError as error:
                 errors.update(error.message_dict)
-            changed.extend(touched)
 
-    current = section_content(evaluation, section)
-    replacements = []
     for spec in section.rows:
         if spec.key not in content:
             continue
-        existing = current[spec.key]
+        existing = record.rows(spec)
         rows = _build_rows(evaluation, spec, list(content[spec.key]), existing, errors)
         if _normalized(rows, spec) != _normalized(existing, spec):
-            replacements.append((existing, rows))
-            changed.append(spec.key)
+            change.replacements.append((spec, existing, rows))
     if errors:
         raise ValidationError(errors)
+    return change
 
-    if any(name in section.evaluation_fields for name in changed):
-        evaluation._history_user = by
-        evaluation.save(update_fields=[*[n for n in changed if n in section.evaluation_fields], "updated_at"])
-    if any(name in section.profile_fields for name in changed):
-        evaluation.profile._history_user = by
-        evaluation.profile.save(update_fields=[n for n in changed if n in section.profile_fields])
-    for old_rows, new_rows in replacements:
+
+def _write(change: _SectionChange, record: EvaluationRecord, by: User) -> None:
+    evaluation = record.evaluation
+    for target, names in change.fields.items():
+        target._history_user = by
+        target.save(update_fields=[*names, "updated_at"] if target is evaluation else names)
+    for spec, old_rows, new_rows in change.replacements:
         for row in old_rows:
             row._history_user = by
             row.delete()
         for row in new_rows:
             row._history_user = by
             row.save()
-    return [f"{section.api_key}.{name}" for name in changed]
+        record.replace_rows(spec, new_rows)
 
 
 @transaction.atomic
 def save_sections(
     *,
-    evaluation: Evaluation,
+    record: EvaluationRecord,
     by: User,
     contents: dict[Section, dict[str, Any]],
     expected_version: int | None = None,
-) -> Evaluation:
-    """Save one or more sections of a draft, all or nothing.
+) -> EvaluationRecord:
+    """Save one or more sections of a draft, all or nothing; returns the record as saved.
 
     `contents` maps a section to its fields and row lists; a row list given replaces
     the stored one (rows are dicts of the list's fields, catalogue entries as model
-    instances). Lists and fields left out stay as they are. Raises ValidationError
-    with keys like "range_of_motion.2.degrees", EvaluationSigned, PermissionDenied, or
-    StaleVersion when `expected_version` (the version the caller loaded) is no longer current.
+    instances). Lists and fields left out stay as they are. The record must hold the rows of
+    the sections saved. Raises ValidationError with keys like "range_of_motion.2.degrees",
+    EvaluationSigned, PermissionDenied, or StaleVersion when `expected_version` (the version
+    the caller loaded) is no longer current. On success the record in memory is the saved one
+    (fields, rows, version), read again only if it had changed since it was read.
     """
-    locked = _lock_for_editing(evaluation, by, expected_version)
-    loaded = get_evaluation(viewer=by, public_id=locked.public_id)  # with every section prefetched
-    changed = []
+    record = _locked_record(record, by, expected_version)
+    changes: list[_SectionChange] = []
     errors = {}
+    before = {
+        target: {name: getattr(target, name) for name in names}
+        for target, names in (
+            (record.evaluation, [n for s in contents for n in s.evaluation_fields]),
+            (record.evaluation.profile, [n for s in contents for n in s.profile_fields]),
+        )
+    }
     for section in SECTIONS:
         if section not in contents:
             continue
         try:
-            changed += _save_one_section(loaded, section, contents[section], by)
+            changes.append(_change_one_section(record, section, contents[section]))
         except ValidationError as error:
             errors.update(
                 {f"{section.api_key}.{key}": messages for key, messages in error.message_dict.items()}
             )
     if errors:
+        for target, values in before.items():  # the record in memory stays as stored
+            for name, value in values.items():
+                setattr(target, name, value)
         raise ValidationError(errors)
+    changed = [f"{change.section.api_key}.{name}" for change in changes for name in change.names]
     if changed:
-        loaded.version = locked.version + 1
-        Evaluation.objects.filter(pk=loaded.pk).update(updated_at=timezone.now(), version=loaded.version)
-        record_event(actor=by, action=Action.UPDATE, record=loaded, changed_fields=changed)
-    return loaded
+        evaluation = record.evaluation
+        for change in changes:
+            _write(change, record, by)
+        evaluation.version += 1
+        evaluation.updated_at = timezone.now()
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            updated_at=evaluation.updated_at, version=evaluation.version
+        )
+        record.forget_derived()
+        record_event(actor=by, action=Action.UPDATE, record=evaluation, changed_fields=changed)
+    return record
 
 
 class Incomplete(ValidationError):
@@ -354,51 +402,55 @@ def _recent_signing_failures(by: User) -> int:
 
 
 def sign_evaluation(
-    *, evaluation: Evaluation, by: User, password: str, expected_version: int | None = None
-) -> Evaluation:
+    *, record: EvaluationRecord, by: User, password: str, expected_version: int | None = None
+) -> EvaluationRecord:
     """The therapist confirms with their password; the record is checked and sealed.
 
-    Wrong passwords are audited and, like log-in failures, five in 15 minutes stop signing
-    for that therapist for a while, so the signature cannot be used to guess a password."""
+    The record must hold every section. Wrong passwords are audited and, like log-in failures,
+    five in 15 minutes stop signing for that therapist for a while, so the signature cannot be
+    used to guess a password."""
     if not by.has_perm("evaluations.sign_evaluation"):
         raise PermissionDenied(_("Your role cannot sign evaluations."))
-    check_can_edit(evaluation=evaluation, by=by)
-    loaded = get_evaluation(viewer=by, public_id=evaluation.public_id)
-    missing = [requirement.label for requirement in signing_checklist(loaded) if not requirement.is_met]
-    if missing:
-        raise Incomplete(
-            {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}
-        )
+    check_can_edit(evaluation=record.evaluation, by=by)
+    _check_complete(record)
     if _recent_signing_failures(by) >= SIGNING_ATTEMPTS:
         raise PermissionDenied(_("Too many wrong passwords. Signing is paused for 15 minutes."))
     if not by.check_password(password or ""):
         with transaction.atomic():
-            record_event(actor=by, action=Action.SIGN_FAILED, record=loaded)
+            record_event(actor=by, action=Action.SIGN_FAILED, record=record.evaluation)
         raise ValidationError({"password": _("That is not your password.")})
-    return _seal(loaded, by, expected_version)
+    return _seal(record, by, expected_version)
 
 
-@transaction.atomic
-def _seal(evaluation: Evaluation, by: User, expected_version: int | None) -> Evaluation:
-    # Re-checked under the lock: signed or changed meanwhile?
-    locked = _lock_for_editing(evaluation, by, expected_version)
-    loaded = get_evaluation(viewer=by, public_id=locked.public_id)
-    missing = [requirement.label for requirement in signing_checklist(loaded) if not requirement.is_met]
-    if missing:  # a save between the check and the lock emptied something
+def _check_complete(record: EvaluationRecord) -> None:
+    missing = record.missing_for_signature
+    if missing:
         raise Incomplete(
             {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}
         )
-    loaded.status = EvaluationStatus.SIGNED
-    loaded.signed_by = by
-    loaded.signed_at = timezone.now()
-    loaded.version = locked.version + 1
-    loaded.content_sha256 = content_digest(loaded)
-    loaded._history_user = by
-    loaded.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "version", "content_sha256"])
-    record_event(
-        actor=by, action=Action.SIGN, record=loaded, changed_fields=["status", "signed_by", "signed_at"]
+
+
+@transaction.atomic
+def _seal(record: EvaluationRecord, by: User, expected_version: int | None) -> EvaluationRecord:
+    # Re-checked under the lock: signed or changed meanwhile?
+    current = _locked_record(record, by, expected_version)
+    if current is not record:  # saved meanwhile without a version to compare: judge it again
+        _check_complete(current)
+    evaluation = current.evaluation
+    evaluation.status = EvaluationStatus.SIGNED
+    evaluation.signed_by = by
+    evaluation.signed_at = timezone.now()
+    evaluation.version += 1
+    evaluation.content_sha256 = content_digest(current)
+    evaluation._history_user = by
+    evaluation.save(
+        update_fields=["status", "signed_by", "signed_at", "updated_at", "version", "content_sha256"]
     )
-    return loaded
+    current.forget_derived()
+    record_event(
+        actor=by, action=Action.SIGN, record=evaluation, changed_fields=["status", "signed_by", "signed_at"]
+    )
+    return current
 
 
 @transaction.atomic
@@ -431,10 +483,11 @@ def record_evaluation_viewed(*, evaluation: Evaluation, by: User) -> None:
     record_event(actor=by, action=Action.VIEW, record=evaluation)
 
 
-def verify_seal(*, evaluation: Evaluation, by: User) -> Seal:
-    """Check a fully loaded evaluation against its seal; a signed one that fails is audited at once
-    (in its own transaction, so the alert stays even if the read that found it fails later)."""
-    seal = check_seal(evaluation)
+def verify_seal(*, record: EvaluationRecord, by: User) -> Seal:
+    """Check a record (every section loaded) against its seal; a signed one that fails is audited at
+    once (in its own transaction, so the alert stays even if the read that found it fails later)."""
+    evaluation = record.evaluation
+    seal = check_seal(record)
     if seal.is_broken:
         with transaction.atomic():
             record_event(

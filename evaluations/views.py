@@ -4,26 +4,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import Conflict, StaleVersion
-from evaluations.charts import body_map, trend_chart
 from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
+from evaluations.interpretation import EvaluationRecord
+from evaluations.interpretation.record import DEFICIT_SECTIONS
+from evaluations.interpretation.trends import trend_series
 from evaluations.models import Evaluation
 from evaluations.pdf import render_pdf
-from evaluations.presenters import present_section
-from evaluations.progress import progress
-from evaluations.scores import cpt_suggestion, imbalance_findings, row_scores, signing_checklist
-from evaluations.sections import MUSCLE_IMBALANCE, SECTIONS, SECTIONS_BY_SLUG
+from evaluations.presentation.pages import evaluation_context, report_context, trend_charts
+from evaluations.sections import BILLING, SECTIONS, SECTIONS_BY_SLUG
 from evaluations.selectors import (
     can_read_content,
-    get_evaluation,
+    fetch_record,
     list_evaluations,
     list_signable_baselines,
-    patient_trends,
-    section_content,
+    patient_history,
 )
 from evaluations.services import (
     add_addendum,
@@ -52,7 +49,7 @@ def evaluations_chart_panel(request, patient: Patient) -> dict | None:
     record_evaluations_listed(
         by=request.user, evaluations=[], patient_public_id=patient.public_id, label="Evaluations on the chart"
     )
-    trends = [trend_chart(series) for series in patient_trends(viewer=request.user, patient=patient)]
+    history = patient_history(viewer=request.user, patient=patient)
     return {
         "template": "evaluations/_chart_panel.html",
         "context": {
@@ -60,7 +57,7 @@ def evaluations_chart_panel(request, patient: Patient) -> dict | None:
             "evaluations": evaluations,
             "can_read": can_read_content(request.user),
             "can_start": request.user.has_perm("evaluations.add_evaluation") and not patient.is_archived,
-            "trends": [mark_safe(chart) for chart in trends],  # noqa: S308  (built with escaped text only)
+            "trends": trend_charts(trend_series(history)),
         },
     }
 
@@ -68,9 +65,10 @@ def evaluations_chart_panel(request, patient: Patient) -> dict | None:
 ARCHIVED_MESSAGE = "This patient is archived: their evaluations cannot change until the record is restored."
 
 
-def _evaluation_or_404(request, public_id) -> Evaluation:
+def _record_or_404(request, public_id, **loading) -> EvaluationRecord:
+    """The evaluation with what the page shows loaded (selectors.fetch_record); refusals are audited."""
     try:
-        return get_evaluation(viewer=request.user, public_id=public_id)
+        return fetch_record(viewer=request.user, public_id=public_id, **loading)
     except Evaluation.DoesNotExist as missing:
         raise Http404("No such evaluation.") from missing
     except PermissionDenied:
@@ -106,32 +104,19 @@ def evaluation_start(request, patient_id):
 @permission_required("evaluations.view_evaluation", raise_exception=True)
 def evaluation_detail(request, public_id):
     """The evaluation laid out as a clinical report; a draft's owner also sees what is left to do."""
-    evaluation = _evaluation_or_404(request, public_id)
+    record = _record_or_404(request, public_id, baseline=True)
+    evaluation = record.evaluation
     record_evaluation_viewed(evaluation=evaluation, by=request.user)
-    seal = verify_seal(evaluation=evaluation, by=request.user)
+    seal = verify_seal(record=record, by=request.user)
     is_archived = evaluation.patient.is_archived
     is_owner_draft = (
         not evaluation.is_signed and evaluation.therapist_id == request.user.pk and not is_archived
-    )
-    scores = row_scores(evaluation)
-    baseline = (
-        get_evaluation(viewer=request.user, public_id=evaluation.previous_evaluation.public_id)
-        if evaluation.previous_evaluation_id
-        else None
     )
     return render(
         request,
         "evaluations/detail.html",
         {
-            "evaluation": evaluation,
-            "patient": evaluation.patient,
-            "seal": seal,
-            "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
-            "findings": imbalance_findings(evaluation),
-            "cpt": cpt_suggestion(evaluation),
-            "progress": progress(evaluation, baseline) if baseline is not None else None,
-            "body_map": mark_safe(body_map(section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"])),  # noqa: S308
-            "requirements": None if evaluation.is_signed else signing_checklist(evaluation),
+            **evaluation_context(record, seal),
             "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
             "can_addend": evaluation.is_signed
             and not is_archived
@@ -142,52 +127,26 @@ def evaluation_detail(request, public_id):
     )
 
 
-def _report_context(request, evaluation: Evaluation) -> dict:
-    """Everything the report shows; the page and the PDF render the same template with it."""
-    scores = row_scores(evaluation)
-    baseline = (
-        get_evaluation(viewer=request.user, public_id=evaluation.previous_evaluation.public_id)
-        if evaluation.previous_evaluation_id
-        else None
-    )
-    sources = sorted({score.source for score in scores.values() if score.source})
-    return {
-        "evaluation": evaluation,
-        "patient": evaluation.patient,
-        "seal": verify_seal(evaluation=evaluation, by=request.user),
-        "age": evaluation.patient.age_on(evaluation.date_of_service),
-        "sections": [present_section(evaluation, section, scores) for section in SECTIONS],
-        "findings": imbalance_findings(evaluation),
-        "cpt": cpt_suggestion(evaluation),
-        "progress": progress(evaluation, baseline) if baseline is not None else None,
-        "body_map": mark_safe(body_map(section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"])),  # noqa: S308
-        "trends": [
-            mark_safe(trend_chart(series))  # noqa: S308
-            for series in patient_trends(
-                viewer=request.user, patient=evaluation.patient, up_to=evaluation.date_of_service
-            )
-        ],
-        "sources": sources,
-        "printed_at": timezone.now(),
-    }
+def _report(request, record: EvaluationRecord, *, for_pdf: bool) -> dict:
+    seal = verify_seal(record=record, by=request.user)
+    return {**report_context(record, seal), "for_pdf": for_pdf}
 
 
 @permission_required("evaluations.view_evaluation", raise_exception=True)
 def evaluation_report(request, public_id):
     """The report as a page, for reading and printing."""
-    evaluation = _evaluation_or_404(request, public_id)
-    record_evaluation_viewed(evaluation=evaluation, by=request.user)
-    return render(
-        request, "evaluations/report.html", {**_report_context(request, evaluation), "for_pdf": False}
-    )
+    record = _record_or_404(request, public_id, baseline=True, history=True)
+    record_evaluation_viewed(evaluation=record.evaluation, by=request.user)
+    return render(request, "evaluations/report.html", _report(request, record, for_pdf=False))
 
 
 @permission_required("evaluations.view_evaluation", raise_exception=True)
 def evaluation_report_pdf(request, public_id):
     """The same report as a PDF. Producing it is an export of health information, and audited."""
-    evaluation = _evaluation_or_404(request, public_id)
+    record = _record_or_404(request, public_id, baseline=True, history=True)
+    evaluation = record.evaluation
     html = render_to_string(
-        "evaluations/report.html", {**_report_context(request, evaluation), "for_pdf": True}, request=request
+        "evaluations/report.html", _report(request, record, for_pdf=True), request=request
     )
     pdf = render_pdf(html)
     record_evaluation_exported(evaluation=evaluation, by=request.user)
@@ -204,7 +163,10 @@ def evaluation_section(request, public_id, section):
     spec = SECTIONS_BY_SLUG.get(section)
     if spec is None:
         raise Http404("No such section.")
-    evaluation = _evaluation_or_404(request, public_id)
+    # Only this section's rows; the CPT section also reads every section a deficit can come from.
+    loading = (spec, *DEFICIT_SECTIONS) if spec is BILLING else (spec,)
+    record = _record_or_404(request, public_id, sections=loading, addenda=False)
+    evaluation = record.evaluation
     if evaluation.is_signed:
         messages.error(request, "This evaluation is signed and cannot change. Add an addendum instead.")
         return redirect("evaluations:detail", public_id=evaluation.public_id)
@@ -215,11 +177,11 @@ def evaluation_section(request, public_id, section):
         raise PermissionDenied("Only the evaluation's own therapist edits this draft.")
     version = evaluation.version
     status = 200
-    editor = SectionEditor(spec, evaluation, request.POST if request.method == "POST" else None)
+    editor = SectionEditor(spec, record, request.POST if request.method == "POST" else None)
     if request.method == "POST" and editor.is_valid():
         try:
             save_sections(
-                evaluation=evaluation,
+                record=record,
                 by=request.user,
                 contents={spec: editor.content()},
                 expected_version=_posted_version(request),
@@ -259,7 +221,7 @@ def evaluation_section(request, public_id, section):
             "sections": SECTIONS,
             "editor": editor,
             "is_last": spec is SECTIONS[-1],
-            "cpt": cpt_suggestion(evaluation) if spec.slug == "cpt-complexity" else None,
+            "cpt": record.cpt if spec is BILLING else None,
             "loaded_version": version,
         },
         status=400 if request.method == "POST" and status == 200 else status,
@@ -275,7 +237,8 @@ def _posted_version(request) -> int:
 @permission_required("evaluations.sign_evaluation", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def evaluation_sign(request, public_id):
-    evaluation = _evaluation_or_404(request, public_id)
+    record = _record_or_404(request, public_id, addenda=False)
+    evaluation = record.evaluation
     if evaluation.is_signed:
         messages.info(request, "This evaluation is already signed.")
         return redirect("evaluations:detail", public_id=evaluation.public_id)
@@ -285,11 +248,11 @@ def evaluation_sign(request, public_id):
     if evaluation.therapist_id != request.user.pk:
         raise PermissionDenied("Only the evaluation's own therapist signs it.")
     form = SignForm(request.POST or None)
-    requirements = signing_checklist(evaluation)
+    requirements = record.checklist
     if request.method == "POST" and form.is_valid():
         try:
             sign_evaluation(
-                evaluation=evaluation,
+                record=record,
                 by=request.user,
                 password=form.cleaned_data["password"],
                 expected_version=_posted_version(request),  # sign what this page showed
@@ -327,7 +290,7 @@ def evaluation_sign(request, public_id):
 @permission_required("evaluations.add_addendum", raise_exception=True)
 @require_POST
 def evaluation_addendum(request, public_id):
-    evaluation = _evaluation_or_404(request, public_id)
+    evaluation = _record_or_404(request, public_id, sections=(), addenda=False).evaluation
     form = AddendumForm(request.POST)
     if form.is_valid():
         try:

@@ -7,7 +7,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from evaluations.interpretation import EvaluationRecord
+from evaluations.models import Evaluation
 from evaluations.sections import SECTIONS_BY_KEY
+from evaluations.selectors import fetch_record
 from evaluations.services import add_addendum, save_sections, sign_evaluation, start_evaluation
 from occupations import models as catalogue
 from patients.models import Patient
@@ -314,6 +317,10 @@ def _with_cpt(content: dict, *, code: str, change: str = "") -> dict:
     return content
 
 
+def _record(evaluation: Evaluation, by: User) -> EvaluationRecord:
+    return fetch_record(viewer=by, public_id=evaluation.public_id)
+
+
 def _sections(content: dict) -> dict:
     return {SECTIONS_BY_KEY[key]: value for key, value in content.items()}
 
@@ -340,7 +347,7 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 by=therapist, patient=patient, date_of_service=today - timedelta(weeks=6)
             )
             save_sections(
-                evaluation=initial,
+                record=_record(initial, therapist),
                 by=therapist,
                 contents=_sections(
                     _with_cpt(
@@ -355,7 +362,9 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                     )
                 ),
             )
-            initial = sign_evaluation(evaluation=initial, by=therapist, password=DEMO_PASSWORD)
+            initial = sign_evaluation(
+                record=_record(initial, therapist), by=therapist, password=DEMO_PASSWORD
+            ).evaluation
             add_addendum(
                 evaluation=initial,
                 by=therapist,
@@ -369,7 +378,7 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 previous_evaluation=initial,
             )
             save_sections(
-                evaluation=follow_up,
+                record=_record(follow_up, therapist),
                 by=therapist,
                 contents=_sections(
                     _with_cpt(
@@ -385,14 +394,14 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                     )
                 ),
             )
-            sign_evaluation(evaluation=follow_up, by=therapist, password=DEMO_PASSWORD)
+            sign_evaluation(record=_record(follow_up, therapist), by=therapist, password=DEMO_PASSWORD)
             made += 2
         elif index == 1:  # a colleague's signed evaluation
             evaluation = start_evaluation(
                 by=colleague, patient=patient, date_of_service=today - timedelta(days=3)
             )
             save_sections(
-                evaluation=evaluation,
+                record=_record(evaluation, colleague),
                 by=colleague,
                 contents=_sections(
                     _with_cpt(
@@ -407,7 +416,7 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                     )
                 ),
             )
-            sign_evaluation(evaluation=evaluation, by=colleague, password=DEMO_PASSWORD)
+            sign_evaluation(record=_record(evaluation, colleague), by=colleague, password=DEMO_PASSWORD)
             made += 1
         else:  # drafts in progress: the profile and a little of the physical exam
             evaluation = start_evaluation(by=therapist, patient=patient, date_of_service=today)
@@ -415,7 +424,7 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 today, abductor_right="3", pain=6, dressing="minimal_assist", tug="14.00"
             )
             save_sections(
-                evaluation=evaluation,
+                record=_record(evaluation, therapist),
                 by=therapist,
                 contents=_sections(
                     {

@@ -12,11 +12,10 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
+from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
-from evaluations.scores import copm_scores, cpt_suggestion, imbalance_findings, row_scores, signing_checklist
 from evaluations.seal import SealState, check_seal
 from evaluations.sections import SECTIONS, RowList, Section
-from evaluations.selectors import evaluation_content, section_content
 from evaluations.services import MAX_ROWS
 from patients.models import Patient
 
@@ -205,7 +204,10 @@ class SealSerializer(serializers.Serializer):
 
 class EvaluationDetailSerializer(EvaluationSummarySerializer):
     """The whole evaluation: every section nested, computed scores, imbalance findings,
-    addenda, and what is still missing before signing."""
+    addenda, and what is still missing before signing.
+
+    Serializes `context["record"]` (an EvaluationRecord with every section loaded): every
+    derived value is read from the record, none is computed here."""
 
     sections = serializers.SerializerMethodField()
     computed = serializers.SerializerMethodField()
@@ -231,8 +233,11 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
         read_only_fields = fields
 
     @extend_schema_field(SealSerializer(allow_null=True))
+    def _record(self) -> EvaluationRecord:
+        return self.context["record"]
+
     def get_seal(self, evaluation: Evaluation) -> dict | None:
-        seal = self.context.get("seal") or check_seal(evaluation)
+        seal = self.context.get("seal") or check_seal(self._record())
         if seal.state == SealState.DRAFT:
             return None
         return {
@@ -249,12 +254,12 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
         )
     )
     def get_computed(self, evaluation: Evaluation) -> dict:
-        scores = row_scores(evaluation)
+        record = self._record()
+        scores = record.scores
         computed: dict = {}
         for section in SECTIONS:
-            content = section_content(evaluation, section)
             for spec in section.rows:
-                row_scores_list = [scores.get((spec.key, row.pk)) for row in content[spec.key]]
+                row_scores_list = [scores.get((spec.key, row.pk)) for row in record.rows(spec)]
                 if any(row_scores_list):
                     computed.setdefault(section.api_key, {})[spec.key] = [
                         ScoreSerializer(asdict(score)).data if score else None for score in row_scores_list
@@ -263,7 +268,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
 
     @extend_schema_field(CptSuggestionSerializer)
     def get_cpt_suggestion(self, evaluation: Evaluation) -> dict:
-        return CptSuggestionSerializer(asdict(cpt_suggestion(evaluation))).data
+        return CptSuggestionSerializer(asdict(self._record().cpt)).data
 
     @extend_schema_field(
         serializers.DictField(
@@ -272,24 +277,27 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
         )
     )
     def get_copm(self, evaluation: Evaluation) -> dict:
-        return {key: ScoreSerializer(asdict(score)).data for key, score in copm_scores(evaluation).items()}
+        return {key: ScoreSerializer(asdict(score)).data for key, score in self._record().copm.items()}
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_imbalance_findings(self, evaluation: Evaluation) -> list:
-        return [FindingSerializer(asdict(finding)).data for finding in imbalance_findings(evaluation)]
+        return [FindingSerializer(asdict(finding)).data for finding in self._record().findings]
 
     @extend_schema_field(_sections_schema())
     def get_sections(self, evaluation: Evaluation) -> dict:
-        content = evaluation_content(evaluation)
+        record = self._record()
         return {
-            key: SECTION_SERIALIZERS[key](SimpleNamespace(**values)).data for key, values in content.items()
+            section.api_key: SECTION_SERIALIZERS[section.api_key](
+                SimpleNamespace(**record.content(section))
+            ).data
+            for section in SECTIONS
         }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_missing_for_signature(self, evaluation: Evaluation) -> list[str]:
         if evaluation.is_signed:
             return []
-        return [requirement.label for requirement in signing_checklist(evaluation) if not requirement.is_met]
+        return self._record().missing_for_signature
 
 
 class EvaluationCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -19,9 +20,10 @@ from evaluations.api.serializers import (
     SignSerializer,
 )
 from evaluations.choices import EvaluationKind, EvaluationStatus
+from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Evaluation
 from evaluations.sections import SECTIONS_BY_KEY
-from evaluations.selectors import get_evaluation, list_evaluations
+from evaluations.selectors import check_content_access, fetch_record, list_evaluations
 from evaluations.services import (
     add_addendum,
     check_can_edit,
@@ -104,20 +106,33 @@ class EvaluationViewSet(
             "addenda": AddendumSerializer,
         }.get(self.action, EvaluationDetailSerializer)
 
-    def get_object(self):
+    def _check_access(self) -> None:
+        """404 for an id the viewer may not know of, 403 (audited) for content they may not read."""
         try:
-            evaluation = get_evaluation(viewer=self.request.user, public_id=self.kwargs["id"])
+            check_content_access(viewer=self.request.user, public_id=self.kwargs["id"])
         except Evaluation.DoesNotExist as missing:
             raise NotFound() from missing
         except PermissionDenied:
             record_evaluation_access_denied(public_id=self.kwargs["id"], by=self.request.user)
             raise
-        self.check_object_permissions(self.request, evaluation)
-        return evaluation
 
-    def _detail(self, evaluation: Evaluation, status_code=status.HTTP_200_OK) -> Response:
-        fresh = get_evaluation(viewer=self.request.user, public_id=evaluation.public_id)
-        return with_etag(Response(EvaluationDetailSerializer(fresh).data, status=status_code), fresh)
+    def get_record(self, **loading) -> EvaluationRecord:
+        """The evaluation named in the URL, with what this request needs loaded."""
+        self._check_access()
+        try:
+            record = fetch_record(viewer=self.request.user, public_id=self.kwargs["id"], **loading)
+        except Evaluation.DoesNotExist as missing:
+            raise NotFound() from missing
+        self.check_object_permissions(self.request, record.evaluation)
+        return record
+
+    def get_object(self):
+        return self.get_record().evaluation
+
+    def _detail(self, record: EvaluationRecord, status_code=status.HTTP_200_OK, seal=None) -> Response:
+        context = {"record": record, "seal": seal}
+        data = EvaluationDetailSerializer(record.evaluation, context=context).data
+        return with_etag(Response(data, status=status_code), record.evaluation)
 
     def paginate_queryset(self, queryset):
         self.listed = super().paginate_queryset(queryset)
@@ -136,31 +151,32 @@ class EvaluationViewSet(
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        evaluation = self.get_object()
-        record_evaluation_viewed(evaluation=evaluation, by=request.user)
-        seal = verify_seal(evaluation=evaluation, by=request.user)
-        return with_etag(
-            Response(EvaluationDetailSerializer(evaluation, context={"seal": seal}).data), evaluation
-        )
+        record = self.get_record()
+        record_evaluation_viewed(evaluation=record.evaluation, by=request.user)
+        return self._detail(record, seal=verify_seal(record=record, by=request.user))
 
     def create(self, request, *args, **kwargs):
         body = EvaluationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         evaluation = start_evaluation(by=request.user, **body.validated_data)
-        return self._detail(evaluation, status.HTTP_201_CREATED)
+        record = fetch_record(viewer=request.user, public_id=evaluation.public_id)
+        return self._detail(record, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        evaluation = self.get_object()
-        check_can_edit(evaluation=evaluation, by=request.user)  # 409/403 before judging the body
-        version = expected_version(request, current=evaluation.version, required=True)  # 428
-        check_version(current=evaluation.version, expected=version)  # 412 before judging the body
-        body = SectionsUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        contents = {SECTIONS_BY_KEY[key]: value for key, value in body.validated_data.items()}
-        evaluation = save_sections(
-            evaluation=evaluation, by=request.user, contents=contents, expected_version=version
-        )
-        return self._detail(evaluation)
+        self._check_access()  # outside the transaction: a refusal's audit event stays
+        with transaction.atomic():  # the evaluation is read once, locked, and answered from memory
+            record = self.get_record(for_update=True)
+            evaluation = record.evaluation
+            check_can_edit(evaluation=evaluation, by=request.user)  # 409/403 before judging the body
+            version = expected_version(request, current=evaluation.version, required=True)  # 428
+            check_version(current=evaluation.version, expected=version)  # 412 before judging the body
+            body = SectionsUpdateSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            contents = {SECTIONS_BY_KEY[key]: value for key, value in body.validated_data.items()}
+            record = save_sections(
+                record=record, by=request.user, contents=contents, expected_version=version
+            )
+        return self._detail(record)
 
     @extend_schema(
         summary="Sign your draft with your password",
@@ -173,19 +189,20 @@ class EvaluationViewSet(
         permission_classes=[IsAuthenticated, requires("evaluations.sign_evaluation")],
     )
     def sign(self, request, id=None):
-        evaluation = self.get_object()
+        record = self.get_record()
+        evaluation = record.evaluation
         check_can_edit(evaluation=evaluation, by=request.user)
         version = expected_version(request, current=evaluation.version, required=True)
         check_version(current=evaluation.version, expected=version)
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        evaluation = sign_evaluation(
-            evaluation=evaluation,
+        record = sign_evaluation(
+            record=record,
             by=request.user,
             password=body.validated_data["password"],
             expected_version=version,
         )
-        return self._detail(evaluation)
+        return self._detail(record)
 
     @extend_schema(
         summary="Add an addendum to a signed evaluation",
@@ -198,7 +215,7 @@ class EvaluationViewSet(
         permission_classes=[IsAuthenticated, requires("evaluations.add_addendum")],
     )
     def addenda(self, request, id=None):
-        evaluation = self.get_object()
+        evaluation = self.get_record(sections=(), addenda=False).evaluation
         body = AddendumSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         addendum = add_addendum(

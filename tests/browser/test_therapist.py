@@ -8,9 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from evaluations.models import Evaluation
-from evaluations.scores import signing_checklist
 from evaluations.sections import SECTIONS
-from evaluations.selectors import evaluation_content, get_evaluation
+from tests.evaluations.records import content_of, record_of
 from tests.factories import PatientFactory, TherapistFactory
 
 PASSWORD = "correct horse battery"
@@ -220,7 +219,7 @@ def test_therapist_completes_every_section_signs_and_then_sees_the_evaluation_re
 
     page.get_by_role("link", name="Sign…").click()
     expect(page).to_have_url(f"{evaluation_url}sign/")
-    requirements = signing_checklist(Evaluation.objects.get())
+    requirements = record_of(Evaluation.objects.get()).checklist
     expect(page.get_by_text("✓", exact=True)).to_have_count(len(requirements))
     expect(page.get_by_text("✗", exact=True)).to_have_count(0)
     page.get_by_label("Your password").fill(PASSWORD)
@@ -252,7 +251,7 @@ def test_therapist_completes_every_section_signs_and_then_sees_the_evaluation_re
     evaluation = Evaluation.objects.get()
     assert evaluation.status == "signed"
     assert evaluation.signed_by == therapist
-    content = evaluation_content(get_evaluation(viewer=therapist, public_id=evaluation.public_id))
+    content = content_of(record_of(evaluation, therapist))
     for section in SECTIONS:
         for rows in section.rows:
             assert content[section.api_key][rows.key], f"{section.title}: {rows.title} is empty"

@@ -4,6 +4,7 @@ from audit.models import AuditEvent
 from evaluations.models import Evaluation
 from evaluations.services import save_sections, sign_evaluation
 from tests.evaluations.content import as_sections, full_content
+from tests.evaluations.records import record_of
 from tests.factories import EvaluationFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,9 +14,13 @@ pytestmark = pytest.mark.django_db
 def signed(therapist, patient):
     evaluation = EvaluationFactory(therapist=therapist, patient=patient)
     save_sections(
-        evaluation=evaluation, by=therapist, contents=as_sections(full_content(evaluation.date_of_service))
+        record=record_of(evaluation, therapist),
+        by=therapist,
+        contents=as_sections(full_content(evaluation.date_of_service)),
     )
-    return sign_evaluation(evaluation=evaluation, by=therapist, password="correct horse battery")
+    return sign_evaluation(
+        record=record_of(evaluation, therapist), by=therapist, password="correct horse battery"
+    ).evaluation
 
 
 def test_admin_finds_evaluations_by_patient_and_therapist(page_client, clinic_admin, signed):

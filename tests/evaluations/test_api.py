@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from evaluations.models import Evaluation, RangeOfMotionMeasurement
+from evaluations.models import Evaluation, GripMeasurement, RangeOfMotionMeasurement
 from tests.evaluations.api_content import full_json
 from tests.factories import EvaluationFactory, PatientFactory, TherapistFactory
 from tests.queries import AUDIT_EVENT
@@ -417,3 +417,70 @@ def test_an_archived_patients_evaluations_refuse_every_write_with_409(
     assert (draft.status, draft.sessions_per_week) == ("draft", None)
     assert not signed.addenda.exists()
     assert AuditEvent.objects.count() == events
+
+
+def test_a_patch_reads_the_evaluation_once_and_its_query_count_is_fixed(
+    api_client, therapist, draft, django_assert_num_queries
+):
+    """The evaluation is read once, locked, and the answer is built from what was saved, in memory
+    (before the read model a PATCH read the whole evaluation three times)."""
+    api = api_client(therapist)
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+
+    def patch(body, version):
+        return api.patch(url(draft), body, format="json", HTTP_IF_MATCH=f'"{version}"')
+
+    def version():
+        return Evaluation.objects.get(pk=draft.pk).version
+
+    def evaluation_reads(captured) -> int:
+        return sum(
+            1
+            for query in captured.captured_queries
+            if query["sql"].startswith("SELECT") and 'FROM "evaluations_evaluation"' in query["sql"]
+        )
+
+    # token, permissions (2), the evaluation locked with its people and profile, 21 row tables,
+    # the addenda; the evaluation's update, its history row, the new version, the audit event;
+    # two savepoints and their releases.
+    one_field = {
+        "assessment_and_plan": {"assessment_summary": "Better balance; still guarding the right hip."}
+    }
+    loaded = version()
+    with django_assert_num_queries(33 + AUDIT_EVENT) as captured:
+        response = patch(one_field, loaded)
+    assert response.status_code == 200, response.content
+    assert evaluation_reads(captured) == 1
+    assert response.json()["sections"]["assessment_and_plan"]["assessment_summary"].startswith(
+        "Better balance"
+    )
+    assert response["ETag"] == f'"{Evaluation.objects.get(pk=draft.pk).version}"'
+
+    def grip(hands):
+        return {
+            "physical_function": {
+                "grip": [
+                    {"hand": hand, "trial_1_kg": "20.0", "trial_2_kg": None, "trial_3_kg": None, "notes": ""}
+                    for hand in hands
+                ]
+            }
+        }
+
+    # Replacing a list: the reads stay fixed (27 with the savepoint); the writes are two per row
+    # taken out or put in (the row and its history row), then the version, the audit event and
+    # the savepoints.
+    reads, row_writes = 27, 2
+    for hands in (["left", "right"], ["left"], ["right", "left"]):
+        stored = GripMeasurement.objects.filter(evaluation=draft).count()
+        loaded = version()
+        with django_assert_num_queries(
+            reads + row_writes * (stored + len(hands)) + 4 + AUDIT_EVENT
+        ) as captured:
+            response = patch(grip(hands), loaded)
+        assert response.status_code == 200, response.content
+        assert evaluation_reads(captured) == 1
+        answered = response.json()
+        assert [row["hand"] for row in answered["sections"]["physical_function"]["grip"]] == hands
+        assert [score["value"] for score in answered["computed"]["physical_function"]["grip"]] == [
+            20.0
+        ] * len(hands)

@@ -2,11 +2,10 @@
 
 import pytest
 
-from evaluations.cpt import deficit_level, suggest
-from evaluations.scores import cpt_suggestion
-from evaluations.selectors import get_evaluation
+from evaluations.interpretation.cpt import deficit_level, suggest
 from evaluations.services import save_sections
 from tests.evaluations.content import as_sections, full_content
+from tests.evaluations.records import record_of
 from tests.factories import EvaluationFactory
 
 
@@ -95,9 +94,11 @@ def test_re_evaluation_needs_a_documented_change():
 def test_the_record_supplies_the_deficits_with_evidence(therapist, patient):
     evaluation = EvaluationFactory(therapist=therapist, patient=patient)
     save_sections(
-        evaluation=evaluation, by=therapist, contents=as_sections(full_content(evaluation.date_of_service))
+        record=record_of(evaluation, therapist),
+        by=therapist,
+        contents=as_sections(full_content(evaluation.date_of_service)),
     )
-    result = cpt_suggestion(get_evaluation(viewer=therapist, public_id=evaluation.public_id))
+    result = record_of(evaluation, therapist).cpt
 
     evidence = result.components[0].evidence
     assert "Getting dressed: minimal assist" in evidence
@@ -146,15 +147,18 @@ def test_a_re_evaluation_signs_only_as_97168_with_its_documented_change(
 ):
     from django.utils import timezone
 
-    from evaluations.scores import signing_checklist
     from evaluations.services import save_sections, sign_evaluation, start_evaluation
     from tests.evaluations.content import as_sections, full_content
 
     baseline = EvaluationFactory(therapist=therapist, patient=patient)
     save_sections(
-        evaluation=baseline, by=therapist, contents=as_sections(full_content(baseline.date_of_service))
+        record=record_of(baseline, therapist),
+        by=therapist,
+        contents=as_sections(full_content(baseline.date_of_service)),
     )
-    baseline = sign_evaluation(evaluation=baseline, by=therapist, password="correct horse battery")
+    baseline = sign_evaluation(
+        record=record_of(baseline, therapist), by=therapist, password="correct horse battery"
+    ).evaluation
     follow_up = start_evaluation(
         by=therapist,
         patient=patient,
@@ -166,21 +170,17 @@ def test_a_re_evaluation_signs_only_as_97168_with_its_documented_change(
     content["cpt_complexity"].update(
         cpt_code=kind_code, cpt_documented_change=change, cpt_override_reason="therapist's choice"
     )
-    save_sections(evaluation=follow_up, by=therapist, contents=as_sections(content))
+    save_sections(record=record_of(follow_up, therapist), by=therapist, contents=as_sections(content))
 
-    checklist = signing_checklist(get_evaluation(viewer=therapist, public_id=follow_up.public_id))
+    checklist = record_of(follow_up, therapist).checklist
     assert checklist[-1].is_met is ok
 
 
 @pytest.mark.django_db
 def test_an_initial_evaluation_cannot_be_billed_as_97168(therapist, patient):
-    from evaluations.scores import signing_checklist
 
     evaluation = EvaluationFactory(therapist=therapist, patient=patient)
     content = full_content(evaluation.date_of_service)
     content["cpt_complexity"].update(cpt_code="97168", cpt_override_reason="therapist's choice")
-    save_sections(evaluation=evaluation, by=therapist, contents=as_sections(content))
-    assert (
-        signing_checklist(get_evaluation(viewer=therapist, public_id=evaluation.public_id))[-1].is_met
-        is False
-    )
+    save_sections(record=record_of(evaluation, therapist), by=therapist, contents=as_sections(content))
+    assert record_of(evaluation, therapist).checklist[-1].is_met is False

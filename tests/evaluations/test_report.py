@@ -7,12 +7,11 @@ from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from evaluations.models import RangeOfMotionMeasurement
-from evaluations.progress import progress
 from evaluations.sections import SECTIONS
-from evaluations.selectors import get_evaluation
 from evaluations.services import add_addendum, save_sections, sign_evaluation, start_evaluation
 from occupations.models import JointMotion
 from tests.evaluations.content import as_sections, full_content
+from tests.evaluations.records import record_of
 from tests.factories import EvaluationFactory
 from tests.queries import AUDIT_EVENT
 
@@ -28,8 +27,10 @@ def signed(therapist, patient, *, when=None, **changes):
     for key, value in changes.items():
         section, field = key.split("__")
         content[section][field] = value
-    save_sections(evaluation=evaluation, by=therapist, contents=as_sections(content))
-    return sign_evaluation(evaluation=evaluation, by=therapist, password=PASSWORD)
+    save_sections(record=record_of(evaluation, therapist), by=therapist, contents=as_sections(content))
+    return sign_evaluation(
+        record=record_of(evaluation, therapist), by=therapist, password=PASSWORD
+    ).evaluation
 
 
 def reseal(evaluation, therapist):
@@ -37,7 +38,7 @@ def reseal(evaluation, therapist):
     from evaluations.models import Evaluation
     from evaluations.seal import content_digest
 
-    loaded = get_evaluation(viewer=therapist, public_id=evaluation.public_id)
+    loaded = record_of(evaluation, therapist)
     Evaluation.objects.filter(pk=evaluation.pk).update(content_sha256=content_digest(loaded))
 
 
@@ -135,12 +136,9 @@ def test_a_re_evaluation_shows_change_against_its_baseline(page_client, therapis
     content["neuromuscular_function"]["tests"][0]["value"] = "11.00"  # TUG 14.2 -> 11.0 s
     for problem in content["profile"]["copm"]:  # performance 2.0 -> 5.0: a clinically important change
         problem["performance"] += 3
-    save_sections(evaluation=follow_up, by=therapist, contents=as_sections(content))
+    save_sections(record=record_of(follow_up, therapist), by=therapist, contents=as_sections(content))
 
-    result = progress(
-        get_evaluation(viewer=therapist, public_id=follow_up.public_id),
-        get_evaluation(viewer=therapist, public_id=baseline.public_id),
-    )
+    result = record_of(follow_up, therapist, baseline=True).progress
 
     changes = {change.measure: change for change in result.measures}
     assert changes["Pain, hip (right)"].change == "-3"

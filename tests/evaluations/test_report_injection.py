@@ -13,6 +13,7 @@ from evaluations.pdf import REPORT_ORIGIN, StaticFilesOnlyFetcher, render_pdf
 from evaluations.sections import SECTIONS
 from evaluations.services import save_sections, sign_evaluation
 from tests.evaluations.content import as_sections, full_content
+from tests.evaluations.records import record_of
 from tests.factories import EvaluationFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +104,10 @@ def hostile_evaluation(therapist, front_desk, port):
                         filled += 1
                         row[name] = hostile(port, length, filled)
     assert filled > 20  # the walk really reached the narrative and the row notes
-    save_sections(evaluation=evaluation, by=therapist, contents=as_sections(content))
-    return sign_evaluation(evaluation=evaluation, by=therapist, password=PASSWORD)
+    save_sections(record=record_of(evaluation, therapist), by=therapist, contents=as_sections(content))
+    return sign_evaluation(
+        record=record_of(evaluation, therapist), by=therapist, password=PASSWORD
+    ).evaluation
 
 
 def test_hostile_text_cannot_restyle_the_pdf_or_make_the_renderer_fetch(

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from audit.models import AuditEvent
 from evaluations.models import Evaluation, StrengthMeasurement
 from evaluations.seal import check_seal, content_digest
-from evaluations.selectors import get_evaluation
+from tests.evaluations.records import record_of
 from tests.evaluations.test_report import signed
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def tamper(sql: str, params: list) -> None:
 
 
 def loaded(evaluation, viewer):
-    return get_evaluation(viewer=viewer, public_id=evaluation.public_id)
+    return record_of(evaluation, viewer)
 
 
 def test_signing_stores_the_seal_of_the_content(therapist, patient):

@@ -14,7 +14,6 @@ from evaluations.models import (
     StrengthMeasurement,
 )
 from evaluations.sections import ADL_CHECKLIST, ASSESSMENT_AND_PLAN, IADL_CHECKLIST, PHYSICAL
-from evaluations.selectors import evaluation_content, get_evaluation
 from evaluations.services import (
     EvaluationNotSigned,
     EvaluationSigned,
@@ -25,6 +24,7 @@ from evaluations.services import (
 )
 from occupations.models import Activity, JointMotion, MuscleGroup
 from tests.evaluations.content import as_sections, full_content
+from tests.evaluations.records import content_of, record_of
 from tests.factories import EvaluationFactory, TherapistFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +38,10 @@ def draft(therapist, patient):
 
 def completed(draft, therapist):
     return save_sections(
-        evaluation=draft, by=therapist, contents=as_sections(full_content(draft.date_of_service))
-    )
+        record=record_of(draft, therapist),
+        by=therapist,
+        contents=as_sections(full_content(draft.date_of_service)),
+    ).evaluation
 
 
 def test_starting_an_evaluation_makes_a_draft_with_an_empty_profile(therapist, patient):
@@ -75,7 +77,7 @@ def test_bad_start_is_refused(therapist, patient, kwargs, field):
 def test_every_section_round_trips_through_the_service(draft, therapist):
     completed(draft, therapist)
 
-    content = evaluation_content(get_evaluation(viewer=therapist, public_id=draft.public_id))
+    content = content_of(record_of(draft, therapist))
 
     assert content["profile"]["hand_dominance"] == "right"
     assert [(r.muscle_group.code, r.side, r.grade) for r in content["physical_function"]["strength"]] == [
@@ -110,7 +112,7 @@ def test_saving_the_adl_checklist_leaves_the_iadl_checklist_alone(draft, therapi
     toileting = Activity.objects.get(code="toileting")
 
     save_sections(
-        evaluation=draft,
+        record=record_of(draft, therapist),
         by=therapist,
         contents={ADL_CHECKLIST: {"ratings": [{"activity": toileting, "assist_level": "independent"}]}},
     )
@@ -124,7 +126,7 @@ def test_saving_the_adl_checklist_leaves_the_iadl_checklist_alone(draft, therapi
 def test_an_adl_cannot_be_rated_on_the_iadl_checklist(draft, therapist):
     with pytest.raises(ValidationError) as refused:
         save_sections(
-            evaluation=draft,
+            record=record_of(draft, therapist),
             by=therapist,
             contents={
                 IADL_CHECKLIST: {
@@ -215,10 +217,12 @@ INVALID = {
 @pytest.mark.parametrize("case", INVALID)
 def test_invalid_values_are_refused_and_nothing_is_saved(draft, therapist, case):
     make_contents, key = INVALID[case]
-    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(120)]}})
+    save_sections(
+        record=record_of(draft, therapist), by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(120)]}}
+    )
 
     with pytest.raises(ValidationError) as refused:
-        save_sections(evaluation=draft, by=therapist, contents=make_contents())
+        save_sections(record=record_of(draft, therapist), by=therapist, contents=make_contents())
 
     assert key in refused.value.message_dict, refused.value.message_dict
     assert list(RangeOfMotionMeasurement.objects.values_list("degrees", flat=True)) == [120]
@@ -230,24 +234,26 @@ def test_invalid_values_are_refused_and_nothing_is_saved(draft, therapist, case)
 def test_another_therapist_cannot_edit_the_draft(draft):
     with pytest.raises(PermissionDenied):
         save_sections(
-            evaluation=draft, by=TherapistFactory(), contents={PHYSICAL: {"range_of_motion": [rom(120)]}}
+            record=record_of(draft),
+            by=TherapistFactory(),
+            contents={PHYSICAL: {"range_of_motion": [rom(120)]}},
         )
     assert not RangeOfMotionMeasurement.objects.exists()
 
 
 def test_signing_needs_the_password_and_a_complete_record(draft, therapist):
     with pytest.raises(ValidationError) as incomplete:
-        sign_evaluation(evaluation=draft, by=therapist, password=PASSWORD)
+        sign_evaluation(record=record_of(draft, therapist), by=therapist, password=PASSWORD)
     assert "Why the person is seeking therapy" in str(incomplete.value)
 
     completed(draft, therapist)
     with pytest.raises(ValidationError) as wrong:
-        sign_evaluation(evaluation=draft, by=therapist, password="nope")
+        sign_evaluation(record=record_of(draft, therapist), by=therapist, password="nope")
     assert "password" in wrong.value.message_dict
     draft.refresh_from_db()
     assert draft.status == "draft"
 
-    signed = sign_evaluation(evaluation=draft, by=therapist, password=PASSWORD)
+    signed = sign_evaluation(record=record_of(draft, therapist), by=therapist, password=PASSWORD).evaluation
     assert (signed.status, signed.signed_by) == ("signed", therapist)
     assert AuditEvent.objects.filter(action="sign", actor=therapist).count() == 1
 
@@ -256,19 +262,23 @@ def test_another_therapist_cannot_sign(draft, therapist):
     completed(draft, therapist)
     other = TherapistFactory()
     with pytest.raises(PermissionDenied):
-        sign_evaluation(evaluation=draft, by=other, password=PASSWORD)
+        sign_evaluation(record=record_of(draft, other), by=other, password=PASSWORD)
     draft.refresh_from_db()
     assert draft.status == "draft"
 
 
 def test_a_signed_evaluation_never_changes_but_takes_addenda(draft, therapist):
     completed(draft, therapist)
-    sign_evaluation(evaluation=draft, by=therapist, password=PASSWORD)
+    sign_evaluation(record=record_of(draft, therapist), by=therapist, password=PASSWORD)
 
     with pytest.raises(EvaluationSigned):
-        save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}})
+        save_sections(
+            record=record_of(draft, therapist),
+            by=therapist,
+            contents={PHYSICAL: {"range_of_motion": [rom(100)]}},
+        )
     with pytest.raises(EvaluationSigned):
-        sign_evaluation(evaluation=draft, by=therapist, password=PASSWORD)
+        sign_evaluation(record=record_of(draft, therapist), by=therapist, password=PASSWORD)
 
     addendum = add_addendum(evaluation=draft, by=therapist, text="Pain was 6/10 at rest, not on movement.")
     assert addendum.author == therapist
@@ -283,7 +293,7 @@ def test_drafts_take_no_addenda(draft, therapist):
 
 def test_a_re_evaluation_links_its_baseline_and_starts_from_its_profile(draft, therapist, patient):
     completed(draft, therapist)
-    sign_evaluation(evaluation=draft, by=therapist, password=PASSWORD)
+    sign_evaluation(record=record_of(draft, therapist), by=therapist, password=PASSWORD)
 
     follow_up = start_evaluation(
         by=therapist,
@@ -310,8 +320,12 @@ def test_a_draft_cannot_be_a_baseline(draft, therapist, patient):
 
 
 def test_every_change_is_kept_in_history(draft, therapist):
-    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}})
-    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(110)]}})
+    save_sections(
+        record=record_of(draft, therapist), by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}}
+    )
+    save_sections(
+        record=record_of(draft, therapist), by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(110)]}}
+    )
 
     history = RangeOfMotionMeasurement.history.order_by("history_id")
     assert [(h.history_type, h.degrees, h.history_user) for h in history] == [
@@ -322,10 +336,14 @@ def test_every_change_is_kept_in_history(draft, therapist):
 
 
 def test_a_retired_entry_already_on_a_draft_can_stay(draft, therapist):
-    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}})
+    save_sections(
+        record=record_of(draft, therapist), by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}}
+    )
     JointMotion.objects.filter(code="shoulder_flexion").update(is_active=False)
 
-    save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(105)]}})
+    save_sections(
+        record=record_of(draft, therapist), by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(105)]}}
+    )
 
     assert list(RangeOfMotionMeasurement.objects.values_list("degrees", flat=True)) == [105]
 
@@ -333,14 +351,18 @@ def test_a_retired_entry_already_on_a_draft_can_stay(draft, therapist):
 def test_a_retired_entry_is_refused_on_a_draft_that_never_had_it(draft, therapist):
     JointMotion.objects.filter(code="shoulder_flexion").update(is_active=False)
     with pytest.raises(ValidationError) as refused:
-        save_sections(evaluation=draft, by=therapist, contents={PHYSICAL: {"range_of_motion": [rom(100)]}})
+        save_sections(
+            record=record_of(draft, therapist),
+            by=therapist,
+            contents={PHYSICAL: {"range_of_motion": [rom(100)]}},
+        )
     assert "retired" in refused.value.message_dict["physical_function.range_of_motion.0.joint_motion"][0]
     assert not RangeOfMotionMeasurement.objects.exists()
 
 
 def test_an_initial_evaluation_takes_no_baseline(draft, therapist, patient):
     completed(draft, therapist)
-    sign_evaluation(evaluation=draft, by=therapist, password=PASSWORD)
+    sign_evaluation(record=record_of(draft, therapist), by=therapist, password=PASSWORD)
     with pytest.raises(ValidationError) as refused:
         start_evaluation(
             by=therapist,
@@ -368,5 +390,7 @@ def test_counted_tests_take_whole_numbers_and_timed_tests_more_than_zero(
 
     row = {"test": NeuromuscularTest.objects.get(code=test_code), "side": side, "value": value}
     with pytest.raises(ValidationError) as refused:
-        save_sections(evaluation=draft, by=therapist, contents={NEUROMUSCULAR: {"tests": [row]}})
+        save_sections(
+            record=record_of(draft, therapist), by=therapist, contents={NEUROMUSCULAR: {"tests": [row]}}
+        )
     assert message in refused.value.message_dict["neuromuscular_function.tests.0.value"][0]

@@ -9,7 +9,7 @@ from audit.choices import Action
 from audit.services import record_event
 from evaluations.models import Evaluation
 from evaluations.seal import check_seal, content_digest
-from evaluations.selectors import signed_evaluations_with_content
+from evaluations.selectors import signed_records
 
 
 class Command(BaseCommand):
@@ -22,13 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--verify", action="store_true", help="Only check; seal nothing.")
 
     def handle(self, *args, verify: bool = False, **options):
-        signed = signed_evaluations_with_content()
         sealed = checked = 0
         broken = []
-        for evaluation in signed.iterator(chunk_size=200):
+        for record in signed_records():
+            evaluation = record.evaluation
             if not evaluation.content_sha256 and not verify:
                 with transaction.atomic():
-                    digest = content_digest(evaluation)
+                    digest = content_digest(record)
                     Evaluation.objects.filter(pk=evaluation.pk, content_sha256="").update(
                         content_sha256=digest
                     )
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 sealed += 1
                 continue
             checked += 1
-            seal = check_seal(evaluation)
+            seal = check_seal(record)
             if seal.is_broken:
                 broken.append(evaluation)
                 self.stdout.write(f"{seal.state.upper()}: evaluation {evaluation.public_id} ({evaluation})")

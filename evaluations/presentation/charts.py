@@ -1,8 +1,11 @@
 """Small server-rendered SVG graphics, so the page and the PDF show the same picture without
 scripts: a body map of pain points, and trend lines of key measures across evaluations."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from html import escape  # quotes too: these strings go into attributes
+
+from evaluations.interpretation.trends import Series
+from evaluations.models import PainPoint
 
 # Where each pain region sits on a 120 x 260 outline, front (x 0-120) and back (x 140-260) views.
 # (region code) -> list of (x, y) per side: left/right are the person's own sides.
@@ -42,8 +45,9 @@ def _colour(intensity: int) -> str:
     return "#dc3545" if intensity >= 7 else "#fd7e14" if intensity >= 4 else "#ffc107"
 
 
-def body_map(pain_points) -> str:
+def body_map(pain_points: Iterable[PainPoint]) -> str:
     """Front and back outlines with each pain point marked, coloured by intensity (NRS bands)."""
+    pain_points = list(pain_points)
     marks = []
     for point in pain_points:
         sides = ("left", "right") if point.side == "bilateral" else (point.side,)
@@ -69,14 +73,6 @@ def body_map(pain_points) -> str:
         f'<text x="{BACK + 60}" y="266" font-size="9" text-anchor="middle">Back</text>'
         f"{''.join(marks)}</svg>"
     )
-
-
-@dataclass
-class Series:
-    label: str
-    unit: str
-    points: list[tuple[str, float]]  # (date label, value), oldest first
-    lower_is_better: bool = False
 
 
 def trend_chart(series: Series, width: int = 300, height: int = 120) -> str:

@@ -1,21 +1,21 @@
 """A re-evaluation against its baseline: per measure, the value then and now and what the change
 means (with the instrument's meaningful-change rule where one exists), and each goal's status."""
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from evaluations.choices import AssistLevel
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from evaluations.choices import AssistLevel, CognitiveInstrument, FunctionalScale
 from evaluations.instruments import mmt_rank, moca
-from evaluations.models import Evaluation
-from evaluations.scores import copm_scores, grip_value
-from evaluations.sections import (
-    ADL_CHECKLIST,
-    COGNITION,
-    IADL_CHECKLIST,
-    MUSCLE_IMBALANCE,
-    NEUROMUSCULAR,
-    PHYSICAL,
-)
-from evaluations.selectors import section_content
+from evaluations.interpretation.scores import copm_scores, grip_value
+from occupations.choices import MeasurementUnit
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from evaluations.interpretation.record import EvaluationRecord
+    from evaluations.models import Evaluation
 
 ASSIST_ORDER = list(AssistLevel.values)  # most independent first
 PAIN_MEANINGFUL = 2  # NRS: a change of 2 points or more is clinically meaningful (instruments.md §9)
@@ -33,7 +33,7 @@ class MeasureChange:
 @dataclass
 class GoalStatus:
     description: str
-    target_on: object
+    target_on: date
     status: str
 
 
@@ -50,22 +50,22 @@ def _direction(delta: float, *, higher_is_better: bool = True) -> str:
     return "improved" if (delta > 0) == higher_is_better else "declined"
 
 
-def _pairs(then_rows, now_rows, key):
+def _pairs(then_rows: list[Any], now_rows: list[Any], key: Any) -> list[tuple[Any, Any, Any]]:
     before = {key(row): row for row in then_rows}
     return [(k, before[k], row) for row in now_rows if (k := key(row)) in before]
 
 
-def _moca(row) -> int:
+def _moca(row: Any) -> int:
     return int(moca(row.total_score, education_years=row.education_years).value)
 
 
-def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
-    """Both evaluations must be loaded with their sections (selectors.get_evaluation)."""
-    result = Progress(baseline)
-    then, now = (section_content(baseline, PHYSICAL), section_content(evaluation, PHYSICAL))
+def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
+    """Both records must hold the rows compared (selectors.fetch_record with a baseline)."""
+    result = Progress(baseline.evaluation)
+    evaluation = record.evaluation
     add = result.measures.append
     for (muscle, side), a, b in _pairs(
-        then["strength"], now["strength"], lambda r: (r.muscle_group.label, r.side)
+        baseline.strength, record.strength, lambda r: (r.muscle_group.label, r.side)
     ):
         steps = mmt_rank(b.grade) - mmt_rank(a.grade)
         add(
@@ -78,7 +78,7 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
             )
         )
     for (motion, side, mode), a, b in _pairs(
-        then["range_of_motion"], now["range_of_motion"], lambda r: (r.joint_motion.label, r.side, r.mode)
+        baseline.range_of_motion, record.range_of_motion, lambda r: (r.joint_motion.label, r.side, r.mode)
     ):
         delta = b.degrees - a.degrees
         add(
@@ -90,7 +90,7 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
                 _direction(delta),
             )
         )
-    for hand, a, b in _pairs(then["grip"], now["grip"], lambda r: r.hand):
+    for hand, a, b in _pairs(baseline.grip, record.grip, lambda r: r.hand):
         before_kg, now_kg = grip_value(a.trials), grip_value(b.trials)
         delta = round(now_kg - before_kg, 1)
         add(
@@ -98,13 +98,11 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
                 f"Grip ({hand})", f"{before_kg:g} kg", f"{now_kg:g} kg", f"{delta:+g} kg", _direction(delta)
             )
         )
-    tests_then, tests_now = (
-        section_content(baseline, NEUROMUSCULAR)["tests"],
-        section_content(evaluation, NEUROMUSCULAR)["tests"],
-    )
-    for (test, side), a, b in _pairs(tests_then, tests_now, lambda r: (r.test.label, r.side)):
+    for (test, side), a, b in _pairs(
+        baseline.neuromuscular_tests, record.neuromuscular_tests, lambda r: (r.test.label, r.side)
+    ):
         delta = round(float(b.value - a.value), 2)
-        unit = "" if a.test.unit == "{count}" else f" {a.test.unit}"
+        unit = "" if a.test.unit == MeasurementUnit.COUNT else f" {a.test.unit}"
         where = "" if side == "none" else f" ({side})"
         add(
             MeasureChange(
@@ -115,9 +113,9 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
                 _direction(delta, higher_is_better=not a.test.lower_is_better),
             )
         )
-    pain_then = section_content(baseline, MUSCLE_IMBALANCE)["pain_points"]
-    pain_now = section_content(evaluation, MUSCLE_IMBALANCE)["pain_points"]
-    for (region, side), a, b in _pairs(pain_then, pain_now, lambda r: (r.region.label, r.side)):
+    for (region, side), a, b in _pairs(
+        baseline.pain_points, record.pain_points, lambda r: (r.region.label, r.side)
+    ):
         delta = b.intensity - a.intensity
         meaning = _direction(delta, higher_is_better=False)
         if delta:
@@ -135,16 +133,8 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
                 meaning,
             )
         )
-    ratings_then = {
-        r.activity_id: r
-        for c in (ADL_CHECKLIST, IADL_CHECKLIST)
-        for r in section_content(baseline, c)["ratings"]
-    }
-    ratings_now = {
-        r.activity_id: r
-        for c in (ADL_CHECKLIST, IADL_CHECKLIST)
-        for r in section_content(evaluation, c)["ratings"]
-    }
+    ratings_then = {r.activity_id: r for r in baseline.activity_ratings}
+    ratings_now = {r.activity_id: r for r in record.activity_ratings}
     for activity_id, b in ratings_now.items():
         a = ratings_then.get(activity_id)
         if a is None:
@@ -159,13 +149,15 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
                 _direction(steps),
             )
         )
-    screens_then, screens_now = (
-        section_content(baseline, COGNITION)["screens"],
-        section_content(evaluation, COGNITION)["screens"],
-    )
-    for _instrument, a, b in _pairs(screens_then, screens_now, lambda r: r.instrument):
+    for _instrument, a, b in _pairs(
+        baseline.cognitive_screens, record.cognitive_screens, lambda r: r.instrument
+    ):
         # MoCA is compared on the education-adjusted score, the one its cut-off applies to.
-        before, after = (_moca(a), _moca(b)) if a.instrument == "moca" else (a.total_score, b.total_score)
+        before, after = (
+            (_moca(a), _moca(b))
+            if a.instrument == CognitiveInstrument.MOCA
+            else (a.total_score, b.total_score)
+        )
         delta = after - before
         add(
             MeasureChange(
@@ -173,14 +165,10 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
             )
         )
 
-    scales_then, scales_now = (
-        section_content(baseline, IADL_CHECKLIST)["scales"],
-        section_content(evaluation, IADL_CHECKLIST)["scales"],
-    )
-    for _scale, a, b in _pairs(scales_then, scales_now, lambda r: r.instrument):
+    for _scale, a, b in _pairs(baseline.functional_scales, record.functional_scales, lambda r: r.instrument):
         delta = b.total_score - a.total_score
         meaning = _direction(delta)
-        if a.instrument == "barthel_index" and delta:
+        if a.instrument == FunctionalScale.BARTHEL and delta:
             # Collin & Wade 1988: more than 2 points on the 20-point form (10 on 0-100) is probably genuine.
             meaning += (
                 " (probably genuine, > 10 points)"
@@ -193,7 +181,7 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
             )
         )
 
-    copm = copm_scores(evaluation, baseline)
+    copm = copm_scores(record, baseline)
     for key in ("performance", "satisfaction"):
         change = copm.get(f"{key}_change")
         if change is not None:
@@ -208,14 +196,14 @@ def progress(evaluation: Evaluation, baseline: Evaluation) -> Progress:
                 )
             )
 
-    for goal in baseline.goals.all():
+    for goal in baseline.goals:
         if goal.activity_id is None:
             status = "not tied to an activity: the therapist judges it"
         elif goal.activity_id in ratings_now:
             rating = ratings_now[goal.activity_id]
             earlier = ratings_then.get(goal.activity_id)
             level = rating.get_assist_level_display().lower()
-            if rating.assist_level in (AssistLevel.INDEPENDENT, AssistLevel.MODIFIED_INDEPENDENT):
+            if AssistLevel.is_independent(rating.assist_level):
                 status = f"activity now {level}"
             elif earlier is not None and ASSIST_ORDER.index(rating.assist_level) < ASSIST_ORDER.index(
                 earlier.assist_level

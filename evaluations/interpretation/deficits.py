@@ -1,0 +1,80 @@
+"""Performance deficits the record shows, each with its evidence: the count the CPT complexity
+rule reads (interpretation.cpt), and the list the therapist sees beside the suggestion."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evaluations.choices import AssistLevel, CognitiveRating, FlexibilityFinding, MmtGrade
+
+if TYPE_CHECKING:
+    from evaluations.interpretation.record import EvaluationRecord
+
+MODERATE_PAIN = 4  # NRS 4 or more: moderate or worse (instruments.md, pain bands)
+
+
+def performance_deficits(record: EvaluationRecord) -> list[str]:
+    """Activities done with a helper (below independent, see AssistLevel.is_independent), and
+    impaired body functions, one per area: strength, motion, flexibility, grip, pain, fall risk,
+    each cognitive area, a cognitive screen below its cut-off."""
+    deficits = []
+    for row in record.activity_ratings:
+        if not AssistLevel.is_independent(row.assist_level):
+            deficits.append(f"{row.activity.label}: {row.get_assist_level_display().lower()}")
+    scores = record.scores
+    weak = sorted(
+        {
+            f"{r.muscle_group.label.lower()} {r.get_grade_display().split(' ')[0]}"
+            for r in record.strength
+            if r.grade != MmtGrade.NORMAL
+        }
+    )
+    if weak:
+        deficits.append(f"Strength below normal: {', '.join(weak)}")
+    limited = [
+        f"{r.joint_motion.label.lower()} {s.percent_of_norm:g}%"
+        for r in record.range_of_motion
+        if (s := scores.get(("range_of_motion", r.pk)))
+        and s.percent_of_norm is not None
+        and s.percent_of_norm < 100
+    ]
+    if limited:
+        deficits.append(f"Range of motion below the reference value: {', '.join(limited)}")
+    tight = [r.test.label for r in record.flexibility if r.finding != FlexibilityFinding.WITHIN_NORMAL_LIMITS]
+    if tight:
+        deficits.append(f"Flexibility limited: {', '.join(tight)}")
+    weak_grip = [
+        f"{r.hand} z {s.z:+.2f}"
+        for r in record.grip
+        if (s := scores.get(("grip", r.pk))) and s.z is not None and s.z <= -1
+    ]
+    if weak_grip:
+        deficits.append(f"Grip below the norm: {', '.join(weak_grip)}")
+    painful = [
+        f"{p.region.label.lower()} {p.intensity}/10"
+        for p in record.pain_points
+        if p.intensity >= MODERATE_PAIN
+    ]
+    if painful:
+        deficits.append(f"Pain, moderate or worse: {', '.join(painful)}")
+    falls = [
+        s.interpretation
+        for r in record.neuromuscular_tests
+        if (s := scores.get(("tests", r.pk)))
+        and s.interpretation
+        and ("risk of falling" in s.interpretation or "below average" in s.interpretation)
+    ]
+    if falls:
+        deficits.append(f"Balance and mobility: {falls[0]}")
+    for row in record.cognitive_findings:
+        if row.rating != CognitiveRating.INTACT:
+            deficits.append(f"{row.get_domain_display()}: {row.get_rating_display().lower()}")
+    for row in record.cognitive_screens:
+        s = scores.get(("screens", row.pk))
+        if (
+            s
+            and s.interpretation
+            and not (s.interpretation.startswith("normal") or s.interpretation.startswith("lower likelihood"))
+        ):
+            deficits.append(f"{row.get_instrument_display()}: {s.value:g}, {s.interpretation}")
+    return deficits

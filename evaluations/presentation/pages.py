@@ -1,0 +1,54 @@
+"""What the evaluation page and the report show, from one record. The page and the PDF render
+the report template with the same context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from evaluations.interpretation import EvaluationRecord
+from evaluations.interpretation.trends import Series
+from evaluations.presentation.charts import body_map, trend_chart
+from evaluations.presentation.presenters import present_section
+from evaluations.seal import Seal
+from evaluations.sections import SECTIONS
+
+
+def svg(markup: str) -> SafeString:
+    """Charts are built from numbers and escaped text only (presentation.charts)."""
+    return mark_safe(markup)  # noqa: S308
+
+
+def trend_charts(series: list[Series]) -> list[SafeString]:
+    return [svg(trend_chart(one)) for one in series]
+
+
+def evaluation_context(record: EvaluationRecord, seal: Seal) -> dict[str, Any]:
+    """The evaluation as a clinical report: every section, the findings, the CPT suggestion,
+    progress against the baseline, the body map, and for a draft what signing still needs."""
+    evaluation = record.evaluation
+    return {
+        "evaluation": evaluation,
+        "patient": evaluation.patient,
+        "seal": seal,
+        "sections": [present_section(record, section) for section in SECTIONS],
+        "findings": record.findings,
+        "cpt": record.cpt,
+        "progress": record.progress,
+        "body_map": svg(body_map(record.pain_points)),
+        "requirements": None if evaluation.is_signed else record.checklist,
+    }
+
+
+def report_context(record: EvaluationRecord, seal: Seal) -> dict[str, Any]:
+    """The report adds the patient's age, trends up to the date of service, sources and print time."""
+    evaluation = record.evaluation
+    return {
+        **evaluation_context(record, seal),
+        "age": evaluation.patient.age_on(evaluation.date_of_service),
+        "trends": trend_charts(record.trends),
+        "sources": sorted({score.source for score in record.scores.values() if score.source}),
+        "printed_at": timezone.now(),
+    }

@@ -1,0 +1,122 @@
+"""How a section reads on the evaluation page and the report: labels and display values, and one
+line per computed score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+
+from evaluations.choices import CognitiveInstrument, FunctionalScale
+from evaluations.instruments import Score
+from evaluations.interpretation import EvaluationRecord
+from evaluations.interpretation.scores import ScoreKey, grip_method
+from evaluations.sections import PROFILE, RowList, Section
+from occupations.choices import MeasurementUnit
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class PresentedSection:
+    section: Section
+    fields: list[tuple[str, str]]
+    tables: list[Table]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.fields and not any(table.rows for table in self.tables)
+
+
+# How a neuromuscular test's unit is written after its value (UCUM "{count}" is written as nothing).
+UNIT_SYMBOLS = {str(unit): ("" if unit == MeasurementUnit.COUNT else str(unit)) for unit in MeasurementUnit}
+KILOGRAM_SCORES = ("grip_strength", "pinch_strength")
+TOTAL_SCORES = (*CognitiveInstrument.values, *FunctionalScale.values)
+
+
+def describe(score: Score) -> str:
+    """One line for a table cell: value, interpretation, and the norm it was compared with."""
+    parts = []
+    if score.instrument in KILOGRAM_SCORES:
+        parts.append(f"{score.value:g} kg")
+    elif score.instrument in TOTAL_SCORES:
+        parts.append(f"{score.value:g}{score.unit}")
+    elif score.instrument == "ruler_drop":
+        parts.append(f"reaction time {score.value:.3f} s")
+    if score.percent_of_norm is not None:
+        parts.append(f"{score.percent_of_norm:g}% of the reference")
+    if score.z is not None:
+        parts.append(f"z = {score.z:+.2f}")
+    if score.interpretation:
+        parts.append(score.interpretation)
+    if score.norm is None:
+        parts.extend(note for note in score.notes if note.startswith("no published norm"))
+    else:
+        reference = f"vs {score.norm.description}"
+        if score.norm.mean is not None:
+            spread = f" ({score.norm.sd:g})" if score.norm.sd is not None else ""
+            reference += f": {score.norm.mean:g}{spread} {score.norm.unit}".rstrip()
+        parts.append(reference)
+        parts.extend(note for note in score.notes if not note.startswith("no published norm"))
+    if score.instrument in KILOGRAM_SCORES:
+        parts.append(grip_method())
+    if score.instrument == CognitiveInstrument.MOCA:
+        parts.extend(note for note in score.notes if note.startswith("raw"))
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _sentence_case(label: str) -> str:
+    """ "MMT grade" stays as it is; "range of motion" becomes "Range of motion"."""
+    return label[:1].upper() + label[1:]
+
+
+def _display(instance: Model, name: str) -> str:
+    field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%m/%d/%Y"))
+    if hasattr(value, "normalize"):  # Decimal: 24.60 -> 24.6, with the test's unit where it has one
+        text = f"{value.normalize():f}"
+        unit = UNIT_SYMBOLS.get(getattr(instance, "unit", ""), "") if name == "value" else ""
+        return f"{text} {unit}".strip()
+    return str(value)
+
+
+def _table(spec: RowList, rows: list[Any], scores: dict[ScoreKey, Score]) -> Table:
+    fields = [spec.model._meta.get_field(name) for name in spec.fields]
+    headers = [_sentence_case(str(field.verbose_name)) for field in fields]
+    cells = [[_display(row, field.name) for field in fields] for row in rows]
+    computed = [scores.get((spec.key, row.pk)) for row in rows]
+    if any(computed):
+        headers.append("Score and norm")
+        for row_cells, score in zip(cells, computed, strict=True):
+            row_cells.append(describe(score) if score else "—")
+    return Table(spec.title, headers, cells)
+
+
+def present_section(record: EvaluationRecord, section: Section) -> PresentedSection:
+    content = record.content(section)
+    evaluation = record.evaluation
+    target: Model = evaluation.profile if section.profile_fields else evaluation
+    fields = []
+    for name in (*section.profile_fields, *section.evaluation_fields):
+        if content[name] not in ("", None):
+            label = str(target._meta.get_field(name).verbose_name)
+            fields.append((_sentence_case(label), _display(target, name)))
+    tables = [_table(spec, content[spec.key], record.scores) for spec in section.rows]
+    if section is PROFILE:
+        for key, score in record.copm.items():
+            fields.append((f"COPM {key} score", f"{score.value:g}/10 (mean of the problems rated)"))
+    return PresentedSection(section, fields, tables)
