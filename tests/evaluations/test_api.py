@@ -299,8 +299,8 @@ def test_list_query_count_is_the_same_for_1_and_20_evaluations(
 def test_detail_query_count_does_not_grow_with_rows(api_client, therapist, draft, django_assert_num_queries):
     api = api_client(therapist)
     api.patch(url(draft), full_json(draft.date_of_service), format="json")
-    # token, permissions (2), evaluation with patient/therapist/profile, 19 row and addenda
-    # prefetches, audit event
+    # token, permissions (2), evaluation with its people and profile, 21 row tables (catalogue
+    # entries joined), addenda, audit event
     with django_assert_num_queries(26 + AUDIT_EVENT):
         api.get(url(draft))
     many = full_json(draft.date_of_service)

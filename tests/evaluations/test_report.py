@@ -209,3 +209,42 @@ def test_grip_cells_show_the_norm_mean_sd_conversion_and_trial_rule(page_client,
     assert "vs women 75+, right hand: 19.32 (4.99) kg" in page
     assert "published in pounds: 42.6 (11.0) lb" in page
     assert "mean of trials" in page
+
+
+def test_a_re_evaluation_page_reads_its_baseline_in_the_same_queries(
+    page_client, therapist, patient, django_assert_num_queries
+):
+    baseline = signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=6))
+    follow_up = start_evaluation(
+        by=therapist,
+        patient=patient,
+        kind="re_evaluation",
+        date_of_service=timezone.localdate(),
+        previous_evaluation=baseline,
+    )
+    content = full_content(follow_up.date_of_service)
+    content["muscle_imbalance"]["pain_points"][0]["intensity"] = 3
+    save_sections(record=record_of(follow_up, therapist), by=therapist, contents=as_sections(content))
+    client = page_client(therapist)
+    # The same count as an initial evaluation's page (test_views): each row table is read once for
+    # both evaluations. Before the read model the baseline cost a second full read (23 queries).
+    with django_assert_num_queries(30 + AUDIT_EVENT):
+        page = client.get(f"/evaluations/{follow_up.public_id}/").content.decode()
+    assert "Progress since the initial evaluation" in page and "clinically meaningful" in page
+
+
+def test_trends_scores_and_findings_follow_the_grip_setting(settings, therapist, patient):
+    """Grip trials 22.5, 23.0, 22.0 (right): the mean is 22.5 kg, the best 23.0 kg."""
+    from evaluations.interpretation.trends import trend_series
+    from evaluations.selectors import patient_history
+
+    for weeks in (8, 4):
+        latest = signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=weeks))
+    history = patient_history(viewer=therapist, patient=patient)
+    for setting, right in (("mean", 22.5), ("best", 23.0)):
+        settings.GRIP_SCORE = setting
+        series = {one.label: one for one in trend_series(history)}
+        assert [value for _when, value in series["Grip, right"].points] == [right, right]
+        record = record_of(latest, therapist)
+        row = next(row for row in record.grip if row.hand == "right")
+        assert record.scores[("grip", row.pk)].value == right

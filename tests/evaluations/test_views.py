@@ -415,7 +415,7 @@ def test_detail_page_query_count_does_not_grow_with_rows(
 ):
     evaluation = signed_evaluation(therapist, patient)
     client = page_client(therapist)
-    # session, user, permissions (2), evaluation with its people and profile, 19 prefetches,
+    # session, user, permissions (2), evaluation with its people and profile, 21 row tables, addenda,
     # audit event, session refresh (3)
     with django_assert_num_queries(30 + AUDIT_EVENT):
         client.get(f"/evaluations/{evaluation.public_id}/")
