@@ -167,14 +167,11 @@ def evaluation_section(request, public_id, section):
     loading = (spec, *DEFICIT_SECTIONS) if spec is BILLING else (spec,)
     record = _record_or_404(request, public_id, sections=loading, addenda=False)
     evaluation = record.evaluation
-    if evaluation.is_signed:
-        messages.error(request, "This evaluation is signed and cannot change. Add an addendum instead.")
-        return redirect("evaluations:detail", public_id=evaluation.public_id)
-    if evaluation.patient.is_archived:
-        messages.error(request, ARCHIVED_MESSAGE)
-        return redirect("evaluations:detail", public_id=evaluation.public_id)
-    if evaluation.therapist_id != request.user.pk:
-        raise PermissionDenied("Only the evaluation's own therapist edits this draft.")
+    closed = _closed_draft(
+        request, evaluation, signed="This evaluation is signed and cannot change. Add an addendum instead."
+    )
+    if closed is not None:
+        return closed
     version = evaluation.version
     status = 200
     editor = SectionEditor(spec, record, request.POST if request.method == "POST" else None)
@@ -228,6 +225,17 @@ def evaluation_section(request, public_id, section):
     )
 
 
+def _closed_draft(request, evaluation: Evaluation, *, signed: str) -> HttpResponse | None:
+    """Back to the evaluation, saying why, when its draft pages no longer apply (signed, or the
+    patient archived); 403 for anyone but its own therapist; None while the draft is open."""
+    if evaluation.is_signed or evaluation.patient.is_archived:
+        messages.error(request, signed if evaluation.is_signed else ARCHIVED_MESSAGE)
+        return redirect("evaluations:detail", public_id=evaluation.public_id)
+    if evaluation.therapist_id != request.user.pk:
+        raise PermissionDenied("Only the evaluation's own therapist edits or signs this draft.")
+    return None
+
+
 def _posted_version(request) -> int:
     """The version the page was loaded at; a missing or mangled one never matches."""
     posted = request.POST.get("loaded_version", "")
@@ -239,14 +247,9 @@ def _posted_version(request) -> int:
 def evaluation_sign(request, public_id):
     record = _record_or_404(request, public_id, addenda=False)
     evaluation = record.evaluation
-    if evaluation.is_signed:
-        messages.info(request, "This evaluation is already signed.")
-        return redirect("evaluations:detail", public_id=evaluation.public_id)
-    if evaluation.patient.is_archived:
-        messages.error(request, ARCHIVED_MESSAGE)
-        return redirect("evaluations:detail", public_id=evaluation.public_id)
-    if evaluation.therapist_id != request.user.pk:
-        raise PermissionDenied("Only the evaluation's own therapist signs it.")
+    closed = _closed_draft(request, evaluation, signed="This evaluation is already signed.")
+    if closed is not None:
+        return closed
     form = SignForm(request.POST or None)
     requirements = record.checklist
     if request.method == "POST" and form.is_valid():

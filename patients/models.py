@@ -12,6 +12,7 @@ from localflavor.us.models import USStateField, USZipCodeField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from common.models import version_field
 from patients.choices import AdministrativeSex, Language
 from patients.validators import describe_icd10cm, validate_birth_date, validate_icd10cm_codes, validate_npi
 
@@ -117,12 +118,7 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Goes up by one with every write; the API's ETag and the pages' stale-copy check."),
-    )
+    version = version_field()
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -173,22 +173,7 @@ def archive_patient(
     if patient.is_archived:
         raise ArchivedPatient(_("This patient is already archived."))
     check_version(current=patient.version, expected=expected_version)
-    patient.archived_at = timezone.now()
-    patient.archived_by = by
-    patient.archive_reason = reason
-    patient.updated_by = by
-    patient.version += 1
-    patient._history_user = by
-    patient.save(
-        update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at", "version"]
-    )
-    record_event(
-        actor=by,
-        action=Action.ARCHIVE,
-        record=patient,
-        changed_fields=["archived_at", "archived_by", "archive_reason"],
-    )
-    return patient
+    return _set_archived(patient, by, archived=True, reason=reason)
 
 
 @transaction.atomic
@@ -198,9 +183,14 @@ def restore_patient(*, patient: Patient, by: User, expected_version: int | None 
     if not patient.is_archived:
         raise ArchivedPatient(_("This patient is not archived."))
     check_version(current=patient.version, expected=expected_version)
-    patient.archived_at = None
-    patient.archived_by = None
-    patient.archive_reason = ""
+    return _set_archived(patient, by, archived=False, reason="")
+
+
+def _set_archived(patient: Patient, by: User, *, archived: bool, reason: str) -> Patient:
+    """Archive or restore a locked patient: a new version, its history row and its audit event."""
+    patient.archived_at = timezone.now() if archived else None
+    patient.archived_by = by if archived else None
+    patient.archive_reason = reason
     patient.updated_by = by
     patient.version += 1
     patient._history_user = by
@@ -209,7 +199,7 @@ def restore_patient(*, patient: Patient, by: User, expected_version: int | None 
     )
     record_event(
         actor=by,
-        action=Action.RESTORE,
+        action=Action.ARCHIVE if archived else Action.RESTORE,
         record=patient,
         changed_fields=["archived_at", "archived_by", "archive_reason"],
     )
