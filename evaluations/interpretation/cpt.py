@@ -4,15 +4,21 @@ The rule (AMA descriptors as summarized in ot-standards.md): every component mus
 level to bill it, so the suggestion is the lowest level all components support. Performance
 deficits: 1-3 low, 3-5 moderate, 5 or more high; the bands overlap at 3 and 5, where the other
 components decide. A re-evaluation is billable only with a documented change in functional
-status or the plan of care. Pure Python: the evidence is passed in.
+status or the plan of care. The evidence is passed in; no model is read here.
 """
 
 from dataclasses import dataclass, field
 
-LEVELS = {1: ("low", "97165"), 2: ("moderate", "97166"), 3: ("high", "97167")}
-HISTORY = {"brief": 1, "expanded": 2, "extensive": 3}
-COMORBIDITIES = {"none": 1, "may_be_present": 2, "present": 3}
-ASSISTANCE = {"none": 1, "minimal_to_moderate": 2, "significant": 3}
+from evaluations.choices import Comorbidities, CptCode, EvaluationAssistance, EvaluationKind, HistoryDepth
+
+LEVELS = {1: ("low", CptCode.LOW), 2: ("moderate", CptCode.MODERATE), 3: ("high", CptCode.HIGH)}
+HISTORY = {HistoryDepth.BRIEF: 1, HistoryDepth.EXPANDED: 2, HistoryDepth.EXTENSIVE: 3}
+COMORBIDITIES = {Comorbidities.NONE: 1, Comorbidities.MAY_BE_PRESENT: 2, Comorbidities.PRESENT: 3}
+ASSISTANCE = {
+    EvaluationAssistance.NONE: 1,
+    EvaluationAssistance.MINIMAL_TO_MODERATE: 2,
+    EvaluationAssistance.SIGNIFICANT: 3,
+}
 
 
 @dataclass(frozen=True)
@@ -48,10 +54,13 @@ def suggest(
     assistance: str = "",
     documented_change: str = "",
 ) -> Suggestion:
-    if kind == "re_evaluation":
+    if kind == EvaluationKind.RE_EVALUATION:
         if documented_change.strip():
             return Suggestion(
-                "97168", "re-evaluation", (), (f"Documented change: {documented_change.strip()}",)
+                CptCode.RE_EVALUATION,
+                "re-evaluation",
+                (),
+                (f"Documented change: {documented_change.strip()}",),
             )
         return Suggestion(
             None,

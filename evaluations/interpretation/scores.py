@@ -39,8 +39,10 @@ def _safe(compute: Callable[[], Score]) -> Score | None:
         return None
 
 
+TIMED_UP_AND_GO = "timed_up_and_go"  # catalogue code of the Timed Up and Go test
+
 NEUROMUSCULAR_SCORES: dict[str, Callable[[float, int, str], Score]] = {
-    "timed_up_and_go": lambda value, age, sex: instruments.timed_up_and_go(value),
+    TIMED_UP_AND_GO: lambda value, age, sex: instruments.timed_up_and_go(value),
     "nine_hole_peg": lambda value, age, sex: instruments.nine_hole_peg(value),
     "ruler_drop": lambda value, age, sex: instruments.ruler_drop(value),
     "chair_stand_30s": lambda value, age, sex: instruments.chair_stand_30s(int(value), age=age, sex=sex),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluations.choices import AssistLevel, Hand
-from evaluations.interpretation.scores import grip_value
+from evaluations.interpretation.scores import TIMED_UP_AND_GO, grip_value
 from occupations.choices import MeasurementUnit
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def trend_series(records: Iterable[EvaluationRecord]) -> list[Series]:
         if record.pain_points:
             pain.append((when, max(point.intensity for point in record.pain_points)))
         for row in record.neuromuscular_tests:
-            if row.test.code == "timed_up_and_go":
+            if row.test.code == TIMED_UP_AND_GO:
                 tug.append((when, float(row.value)))
         for row in record.grip:
             grip[row.hand].append((when, grip_value(row.trials)))

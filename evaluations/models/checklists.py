@@ -71,5 +71,5 @@ class FunctionalScaleScore(EvaluationRow):
                     % {"scale": self.get_instrument_display(), "max": maximum}
                 }
             )
-        if self.instrument == "barthel_index" and self.total_score % 5:
+        if self.instrument == FunctionalScaleChoices.BARTHEL and self.total_score % 5:
             raise ValidationError({"total_score": _("Barthel totals go in steps of 5.")})

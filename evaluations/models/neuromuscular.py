@@ -11,6 +11,7 @@ from evaluations.choices import (
 )
 from evaluations.models.base import EvaluationRow, known_values
 from evaluations.models.evaluation import Evaluation
+from occupations.choices import MeasurementUnit
 from occupations.models import (
     NeuromuscularTest,
 )
@@ -46,9 +47,9 @@ class NeuromuscularMeasurement(EvaluationRow):
                 "test": test.label,
                 "max": test.max_value,
             }
-        if self.value is not None and test.unit == "{count}" and self.value % 1:
+        if self.value is not None and test.unit == MeasurementUnit.COUNT and self.value % 1:
             errors["value"] = _("%(test)s is a count: enter a whole number.") % {"test": test.label}
-        if self.value is not None and test.unit != "{count}" and self.value <= 0:
+        if self.value is not None and test.unit != MeasurementUnit.COUNT and self.value <= 0:
             errors["value"] = _("%(test)s must be more than 0 %(unit)s.") % {
                 "test": test.label,
                 "unit": test.unit,
