@@ -12,7 +12,7 @@ from localflavor.us.models import USStateField, USZipCodeField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from common.models import version_field
+from common.models import actor_field, version_field
 from patients.choices import AdministrativeSex, Language
 from patients.validators import describe_icd10cm, validate_birth_date, validate_icd10cm_codes, validate_npi
 
@@ -120,14 +120,7 @@ class Patient(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = version_field()
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    archived_by = actor_field()
     archive_reason = models.CharField(_("reason archived"), max_length=200, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])  # versions kept: edits merge against them

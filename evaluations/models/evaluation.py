@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import version_field
+from common.models import actor_field, version_field
 from evaluations.choices import (
     Comorbidities,
     CptCode,
@@ -96,14 +96,7 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = version_field()
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    signed_by = actor_field()
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
     content_sha256 = models.CharField(
         _("seal (SHA-256 of the signed content)"),
