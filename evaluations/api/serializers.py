@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
+from evaluations.instruments import Flag
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.seal import SealState, check_seal
@@ -162,6 +163,12 @@ class ScoreSerializer(serializers.Serializer):
     percent_of_norm = serializers.FloatField(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())
     source = serializers.CharField()
+    flag = serializers.ChoiceField(
+        choices=[flag.value for flag in Flag],
+        allow_null=True,
+        help_text="`normal`, `below_norm` (below the norm or a cut-off, or an impairment band) or "
+        "`at_risk` (a fall-risk threshold crossed); null when no verified norm or cut-off applies.",
+    )
 
 
 class FindingSerializer(serializers.Serializer):

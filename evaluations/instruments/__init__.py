@@ -7,6 +7,7 @@ interpretation; impossible inputs raise InvalidInput instead of producing a scor
 """
 
 from evaluations.instruments.scoring import (
+    Flag,
     InvalidInput,
     Norm,
     Score,
@@ -33,6 +34,7 @@ from evaluations.instruments.scoring import (
 )
 
 __all__ = [
+    "Flag",
     "InvalidInput",
     "Norm",
     "Score",

@@ -3,6 +3,7 @@
 import json
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,28 @@ class Norm:
     unit: str = ""
 
 
+class Flag(StrEnum):
+    """What a score says against a verified norm or cut-off, for code to act on (the
+    `interpretation` says it in words). None on a Score: nothing verified to compare with.
+
+    - NORMAL: at or above the reference (range of motion ≥ 100 % of normal; grip and pinch
+      z > −1), a normal screen (MoCA ≥ 26, SLUMS in its normal band, Mini-Cog 3–5), full
+      function (Katz 6, Barthel 100), or no fall-risk threshold crossed (TUG < 12 s, 30-s chair
+      stand at or above the 25th percentile).
+    - BELOW_NORM: below the reference or norm (ROM < 100 %, grip or pinch z ≤ −1), below a
+      cognitive cut-off or a positive screen, or a functional-impairment band (Katz ≤ 4,
+      Barthel < 100).
+    - AT_RISK: a fall-risk threshold crossed (TUG ≥ 12 s, CDC STEADI; chair stand below the
+      25th percentile).
+
+    Pain (NRS) has severity bands, not a norm, and Lawton totals and COPM have no bands: no flag.
+    """
+
+    NORMAL = "normal"
+    BELOW_NORM = "below_norm"
+    AT_RISK = "at_risk"
+
+
 @dataclass(frozen=True)
 class Score:
     instrument: str
@@ -38,6 +61,7 @@ class Score:
     percent_of_norm: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     source: str = ""
+    flag: Flag | None = None
 
     @property
     def has_norm(self) -> bool:
@@ -126,6 +150,7 @@ def range_of_motion(motion: str, degrees: float) -> Score:
         degrees,
         "deg",
         interpretation="at or above the reference value" if percent >= 100 else "below the reference value",
+        flag=Flag.NORMAL if percent >= 100 else Flag.BELOW_NORM,
         norm=Norm(_citation(source), description, mean=normal, unit="deg"),
         percent_of_norm=percent,
         source=_citation(source),
@@ -181,12 +206,17 @@ def grip_strength(kg: float, *, age: int, sex: str, hand: str) -> Score:
         kg,
         "kg",
         interpretation=_z_band(z),
+        flag=_z_flag(z),
         norm=Norm(source, f"{people} {band}, {hand} hand", mean=round(mean, 2), sd=round(sd, 2), unit="kg"),
         z=z,
         percent_of_norm=percent,
         notes=(f"published in pounds: {row['mean_lb']} ({row['sd_lb']}) lb, × 0.45359237 = kg",),
         source=source,
     )
+
+
+def _z_flag(z: float) -> Flag:
+    return Flag.BELOW_NORM if z <= -1 else Flag.NORMAL
 
 
 def _z_band(z: float) -> str:
@@ -235,6 +265,7 @@ def pinch_strength(kg: float, *, pinch: str, age: int, sex: str, hand_role: str 
         kg,
         "kg",
         interpretation=_z_band(z),
+        flag=_z_flag(z),
         norm=Norm(
             source,
             f"{people} {band}, {hand_role.replace('_', '-')} hand, tip pinch",
@@ -287,6 +318,7 @@ def timed_up_and_go(seconds: float) -> Score:
         seconds,
         "s",
         interpretation=meaning,
+        flag=Flag.AT_RISK if seconds >= 12 else Flag.NORMAL,
         source="CDC STEADI; Shumway-Cook, Brauer & Woollacott 2000",
     )
 
@@ -321,6 +353,7 @@ def chair_stand_30s(stands: int, *, age: int, sex: str) -> Score:
         stands,
         "stands",
         interpretation=meaning,
+        flag=Flag.AT_RISK if stands < low else Flag.NORMAL,
         norm=Norm(
             source, f"{people} {band}, 25th–75th percentile (1999 table)", low=low, high=high, unit="stands"
         ),
@@ -383,7 +416,10 @@ def katz(items: dict[str, int]) -> Score:
     bands = {6: "full function", 4: "moderate impairment"}
     meaning = bands.get(total) or ("severe functional impairment" if total <= 2 else None)
     notes = () if meaning else ("no published band for a total of 5 or 3",)
-    return Score("katz_adl", total, "/6", interpretation=meaning, notes=notes, source=_citation("katz_1963"))
+    flag = None if meaning is None else (Flag.NORMAL if total == 6 else Flag.BELOW_NORM)
+    return Score(
+        "katz_adl", total, "/6", interpretation=meaning, notes=notes, source=_citation("katz_1963"), flag=flag
+    )
 
 
 BARTHEL_VALUES = {
@@ -414,7 +450,12 @@ def barthel(items: dict[str, int]) -> Score:
     data = reference()["barthel_index"]
     band = next(b["label"] for b in data["bands_shah_1989"] if b["min"] <= total <= b["max"])
     return Score(
-        "barthel_index", total, "/100", interpretation=band, source=_citation(data["bands_source_id"])
+        "barthel_index",
+        total,
+        "/100",
+        interpretation=band,
+        source=_citation(data["bands_source_id"]),
+        flag=Flag.NORMAL if total == 100 else Flag.BELOW_NORM,
     )
 
 
@@ -440,7 +481,15 @@ def moca(raw: int, *, education_years: int | None) -> Score:
     adjusted = min(30, raw + (1 if education_years <= 12 else 0))
     notes = (f"raw {raw} + 1 for ≤ 12 years of education",) if adjusted != raw else ()
     meaning = "normal (≥ 26)" if adjusted >= 26 else "below the normal cut-off of 26"
-    return Score("moca", adjusted, "/30", interpretation=meaning, notes=notes, source=_citation("moca"))
+    return Score(
+        "moca",
+        adjusted,
+        "/30",
+        interpretation=meaning,
+        notes=notes,
+        source=_citation("moca"),
+        flag=Flag.NORMAL if adjusted >= 26 else Flag.BELOW_NORM,
+    )
 
 
 def slums(total: int, *, education_years: int | None) -> Score:
@@ -461,9 +510,17 @@ def slums(total: int, *, education_years: int | None) -> Score:
         isinstance(education_years, int) and 0 <= education_years <= 30, "Years of education must be 0 to 30."
     )
     key = "high_school_education" if education_years >= 12 else "less_than_high_school"
-    band = next(b["label"] for b in reference()["slums"]["cutoffs"][key] if b["min"] <= total <= b["max"])
+    bands = reference()["slums"]["cutoffs"][key]
+    band = next(b for b in bands if b["min"] <= total <= b["max"])
+    normal = band["max"] == max(b["max"] for b in bands)  # the top band is the normal one
     return Score(
-        "slums", total, "/30", interpretation=band, notes=(key.replace("_", " "),), source=_citation("slums")
+        "slums",
+        total,
+        "/30",
+        interpretation=band["label"],
+        notes=(key.replace("_", " "),),
+        source=_citation("slums"),
+        flag=Flag.NORMAL if normal else Flag.BELOW_NORM,
     )
 
 
@@ -478,7 +535,14 @@ def mini_cog(total: int) -> Score:
         if total <= 2
         else "lower likelihood of dementia (does not rule out impairment)"
     )
-    return Score("mini_cog", total, "/5", interpretation=meaning, source="Borson et al. 2000; mini-cog.com")
+    return Score(
+        "mini_cog",
+        total,
+        "/5",
+        interpretation=meaning,
+        source="Borson et al. 2000; mini-cog.com",
+        flag=Flag.BELOW_NORM if total <= 2 else Flag.NORMAL,
+    )
 
 
 # --- COPM ------------------------------------------------------------------------------
@@ -557,5 +621,10 @@ def barthel_total(total: int) -> Score:
     data = reference()["barthel_index"]
     band = next(b["label"] for b in data["bands_shah_1989"] if b["min"] <= total <= b["max"])
     return Score(
-        "barthel_index", total, "/100", interpretation=band, source=_citation(data["bands_source_id"])
+        "barthel_index",
+        total,
+        "/100",
+        interpretation=band,
+        source=_citation(data["bands_source_id"]),
+        flag=Flag.NORMAL if total == 100 else Flag.BELOW_NORM,
     )

@@ -6,17 +6,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evaluations.choices import AssistLevel, CognitiveRating, FlexibilityFinding, MmtGrade
+from evaluations.instruments import Flag
 
 if TYPE_CHECKING:
     from evaluations.interpretation.record import EvaluationRecord
 
+FLAGGED = (Flag.BELOW_NORM, Flag.AT_RISK)
 MODERATE_PAIN = 4  # NRS 4 or more: moderate or worse (instruments.md, pain bands)
 
 
 def performance_deficits(record: EvaluationRecord) -> list[str]:
     """Activities done with a helper (below independent, see AssistLevel.is_independent), and
     impaired body functions, one per area: strength, motion, flexibility, grip, pain, fall risk,
-    each cognitive area, a cognitive screen below its cut-off."""
+    each cognitive area, a cognitive screen below its cut-off. Scored measures count by their
+    structured flag (instruments.Flag), never by the wording of their interpretation."""
     deficits = []
     for row in record.activity_ratings:
         if not AssistLevel.is_independent(row.assist_level):
@@ -34,9 +37,7 @@ def performance_deficits(record: EvaluationRecord) -> list[str]:
     limited = [
         f"{r.joint_motion.label.lower()} {s.percent_of_norm:g}%"
         for r in record.range_of_motion
-        if (s := scores.get(("range_of_motion", r.pk)))
-        and s.percent_of_norm is not None
-        and s.percent_of_norm < 100
+        if (s := scores.get(("range_of_motion", r.pk))) and s.flag == Flag.BELOW_NORM
     ]
     if limited:
         deficits.append(f"Range of motion below the reference value: {', '.join(limited)}")
@@ -46,7 +47,7 @@ def performance_deficits(record: EvaluationRecord) -> list[str]:
     weak_grip = [
         f"{r.hand} z {s.z:+.2f}"
         for r in record.grip
-        if (s := scores.get(("grip", r.pk))) and s.z is not None and s.z <= -1
+        if (s := scores.get(("grip", r.pk))) and s.flag == Flag.BELOW_NORM
     ]
     if weak_grip:
         deficits.append(f"Grip below the norm: {', '.join(weak_grip)}")
@@ -60,9 +61,7 @@ def performance_deficits(record: EvaluationRecord) -> list[str]:
     falls = [
         s.interpretation
         for r in record.neuromuscular_tests
-        if (s := scores.get(("tests", r.pk)))
-        and s.interpretation
-        and ("risk of falling" in s.interpretation or "below average" in s.interpretation)
+        if (s := scores.get(("tests", r.pk))) and s.flag in FLAGGED and s.interpretation
     ]
     if falls:
         deficits.append(f"Balance and mobility: {falls[0]}")
@@ -71,10 +70,6 @@ def performance_deficits(record: EvaluationRecord) -> list[str]:
             deficits.append(f"{row.get_domain_display()}: {row.get_rating_display().lower()}")
     for row in record.cognitive_screens:
         s = scores.get(("screens", row.pk))
-        if (
-            s
-            and s.interpretation
-            and not (s.interpretation.startswith("normal") or s.interpretation.startswith("lower likelihood"))
-        ):
+        if s and s.flag in FLAGGED:
             deficits.append(f"{row.get_instrument_display()}: {s.value:g}, {s.interpretation}")
     return deficits

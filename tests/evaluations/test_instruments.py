@@ -347,3 +347,56 @@ def test_tip_pinch_women_47_dominant():
 def test_pinch_without_a_verified_norm(kwargs, why):
     score = ins.pinch_strength(5, **kwargs)
     assert score.interpretation is None and why in score.notes
+
+
+# --- The structured flag: the same decision as the interpretation, at and around each threshold ---
+
+N, BELOW, RISK = ins.Flag.NORMAL, ins.Flag.BELOW_NORM, ins.Flag.AT_RISK
+
+
+@pytest.mark.parametrize(
+    ("score", "flag"),
+    [
+        (lambda: ins.range_of_motion("shoulder_flexion", 180), N),  # AAOS 180: 100 %
+        (lambda: ins.range_of_motion("shoulder_flexion", 179), BELOW),
+        (lambda: ins.range_of_motion("lumbar_flexion", 10), None),  # unverified: no comparison
+        # women 45-49 right: 62.2 (15.1) lb = 28.2134 (6.8492) kg; z = -1 at 21.36 kg
+        (lambda: ins.grip_strength(21.3, age=47, sex="female", hand="right"), BELOW),
+        (lambda: ins.grip_strength(21.4, age=47, sex="female", hand="right"), N),
+        (lambda: ins.grip_strength(40.0, age=47, sex="female", hand="right"), N),  # above the norm
+        (lambda: ins.grip_strength(20.0, age=19, sex="female", hand="right"), None),
+        (lambda: ins.pinch_strength(5.0, pinch="key", age=47, sex="female", hand_role="dominant"), None),
+        (lambda: ins.timed_up_and_go(11.99), N),
+        (lambda: ins.timed_up_and_go(12.0), RISK),
+        (lambda: ins.timed_up_and_go(13.5), RISK),
+        (lambda: ins.nine_hole_peg(20.0), None),
+        (lambda: ins.ruler_drop(20), None),
+        (lambda: ins.chair_stand_30s(11, age=67, sex="female"), N),  # women 65-69: 11-16
+        (lambda: ins.chair_stand_30s(10, age=67, sex="female"), RISK),
+        (lambda: ins.chair_stand_30s(17, age=67, sex="female"), N),
+        (lambda: ins.chair_stand_30s(10, age=50, sex="female"), None),
+        (lambda: ins.pain_nrs(8), None),  # severity bands, not a norm
+        (lambda: ins.katz_total(6), N),
+        (lambda: ins.katz_total(5), None),  # no published band
+        (lambda: ins.katz_total(4), BELOW),
+        (lambda: ins.barthel_total(100), N),
+        (lambda: ins.barthel_total(95), BELOW),
+        (lambda: ins.lawton_total(3), None),
+        (lambda: ins.moca(26, education_years=16), N),
+        (lambda: ins.moca(25, education_years=16), BELOW),
+        (lambda: ins.moca(25, education_years=12), N),  # 25 + 1 education point
+        (lambda: ins.moca(25, education_years=None), None),
+        (lambda: ins.slums(27, education_years=12), N),
+        (lambda: ins.slums(26, education_years=12), BELOW),
+        (lambda: ins.slums(25, education_years=8), N),
+        (lambda: ins.slums(24, education_years=8), BELOW),
+        (lambda: ins.slums(24, education_years=None), None),
+        (lambda: ins.mini_cog(3), N),
+        (lambda: ins.mini_cog(2), BELOW),
+    ],
+)
+def test_flag_follows_the_verified_threshold(score, flag):
+    result = score()
+    assert result.flag == flag
+    if flag is None:
+        assert result.interpretation is None or result.instrument == "pain_nrs"
