@@ -57,6 +57,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	SECRET_KEY=type-check-only DEBUG=1 $(BIN)/mypy .
 
 format: $(STAMP)
 	$(BIN)/ruff format .

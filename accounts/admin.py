@@ -17,7 +17,7 @@ from common.admin import ReadOnlyAdminMixin
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Clinical signature", {"fields": ("credentials",)}),
     )
     list_display = ["username", "first_name", "last_name", "credentials", "is_active", "is_staff"]

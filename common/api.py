@@ -1,6 +1,8 @@
 """API wiring shared by every app: permissions, pagination, errors, strict input."""
 
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.conf import settings
@@ -22,7 +24,7 @@ DATABASE_RETRY_AFTER_SECONDS = 30
 # (body, section, list, row, value); anything far past that is an attack or a bug.
 MAX_JSON_DEPTH = 32
 
-DATABASE_UNAVAILABLE = (
+DATABASE_UNAVAILABLE: tuple[dict[str, str], int, dict[str, str]] = (
     {"detail": "The database is unavailable; try again shortly.", "code": "database_unavailable"},
     status.HTTP_503_SERVICE_UNAVAILABLE,
     {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
@@ -45,6 +47,7 @@ def _nested_deeper_than(data, limit: int) -> bool:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
@@ -259,14 +262,20 @@ class StrictModelSerializer(serializers.ModelSerializer):
     }
 
 
-class StrictFieldsMixin:
+if TYPE_CHECKING:  # the mixin is only ever mixed into serializers
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
+
+
+class StrictFieldsMixin(_SerializerBase):
     """Refuse input keys the serializer does not accept, instead of silently dropping them.
 
     An integrator who misspells a field or tries to set a server-owned one
     (id, MRN, timestamps) learns at once rather than finding the value missing.
     """
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             read_only = {name for name, field in self.fields.items() if field.read_only}

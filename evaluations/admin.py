@@ -9,7 +9,7 @@ from evaluations.services import record_evaluation_viewed
 
 class AddendumInline(admin.TabularInline):
     model = Addendum
-    fields = ["created_at", "author", "text"]
+    fields = ("created_at", "author", "text")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from common.models import concrete_field, related_model
 from evaluations.choices import AssistLevel, EvaluationKind
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
@@ -38,8 +39,8 @@ def _bootstrap(field: forms.Field, small: bool = True) -> None:
 
 def _catalogue_queryset(spec: RowList, field_name: str, current_ids: set[int]):
     """Active entries (plus any already chosen on this draft), narrowed to what belongs in the list."""
-    model = spec.model._meta.get_field(field_name).related_model
-    queryset = model.objects.filter(Q(is_active=True) | Q(pk__in=current_ids))
+    model = related_model(spec.model, field_name)
+    queryset = model._default_manager.filter(Q(is_active=True) | Q(pk__in=current_ids))
     conditions = spec.catalogue_filter.get(field_name, {})
     return queryset.filter(**conditions) if conditions else queryset
 
@@ -105,7 +106,7 @@ class RowForm(forms.ModelForm):
             )
             self.instance.clean()
         except ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]  # ModelForm's own, as in its _post_clean
 
 
 class GridRowForm(forms.Form):
@@ -128,7 +129,7 @@ class GridRowForm(forms.Form):
             _bootstrap(field)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         extra = (
             cleaned.get("limited_by_pain")
             or cleaned.get("limited_by_imbalance")
@@ -236,7 +237,7 @@ class Part:
         self.content_forms: list = []
 
     def _initial_value(self, row, name: str):
-        field = self.spec.model._meta.get_field(name)
+        field = concrete_field(self.spec.model, name)
         if field.is_relation:
             target = getattr(row, name)
             return target.code if target is not None else None
@@ -267,9 +268,9 @@ class Part:
         self.formset = formset_class(data, prefix=self.prefix, initial=initial)
         self.activities = {activity.code: activity for activity in activities}
         for form, activity in zip(self.formset.forms, activities, strict=False):
-            form.activity_label = activity.label
-            form.activity_description = activity.description
-            form.is_core_iadl = activity.is_core_iadl
+            form.activity_label = activity.label  # type: ignore[attr-defined]  # read by the template
+            form.activity_description = activity.description  # type: ignore[attr-defined]
+            form.is_core_iadl = activity.is_core_iadl  # type: ignore[attr-defined]
             for name, what in (
                 ("limited_by_pain", "limited by pain"),
                 ("limited_by_imbalance", "limited by muscle imbalance"),
@@ -289,7 +290,7 @@ class Part:
                 # The catalogue changed while the page was open (or the form was tampered with):
                 # refuse rather than file a rating under the wrong activity.
                 self.stale = True
-                self.formset._non_form_errors = self.formset.error_class(
+                self.formset._non_form_errors = self.formset.error_class(  # type: ignore[attr-defined]
                     [
                         "The list of activities changed since this page was opened. Reload the page and enter the ratings again."
                     ]
@@ -361,7 +362,7 @@ class SectionEditor:
         content = {}
         if self.fields_form is not None:
             content.update(
-                {name: self.fields_form.cleaned_data[name] for name in self.fields_form.Meta.fields}
+                {name: self.fields_form.cleaned_data[name] for name in self.fields_form._meta.fields or ()}
             )
         for part in self.parts:
             content[part.key] = part.content()
@@ -394,7 +395,7 @@ class SectionEditor:
 
     @property
     def has_errors(self) -> bool:
-        forms_with_errors = [self.fields_form] if self.fields_form is not None else []
+        forms_with_errors: list[forms.BaseForm] = [self.fields_form] if self.fields_form is not None else []
         for part in self.parts:
             if part.kind == "picks":
                 forms_with_errors.append(part.form)
@@ -417,8 +418,10 @@ class StartEvaluationForm(forms.Form):
 
     def __init__(self, *args, baselines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["previous_evaluation"].queryset = baselines
-        self.fields["previous_evaluation"].label_from_instance = lambda evaluation: (
+        choice = self.fields["previous_evaluation"]
+        assert isinstance(choice, forms.ModelChoiceField)
+        choice.queryset = baselines
+        choice.label_from_instance = lambda evaluation: (  # type: ignore[assignment]
             f"{evaluation.get_kind_display()} of {evaluation.date_of_service:%m/%d/%Y} by {evaluation.therapist.display_name}"
         )
         self.fields["date_of_service"].initial = timezone.localdate()

@@ -64,9 +64,9 @@ def canonical_content(record: EvaluationRecord) -> dict[str, Any]:
         "date_of_service": _plain(evaluation.date_of_service),
         "therapist": evaluation.therapist.get_username(),
         "previous_evaluation": (
-            str(evaluation.previous_evaluation.public_id) if evaluation.previous_evaluation_id else None
+            str(evaluation.previous_evaluation.public_id) if evaluation.previous_evaluation else None
         ),
-        "signed_by": evaluation.signed_by.get_username() if evaluation.signed_by_id else None,
+        "signed_by": evaluation.signed_by.get_username() if evaluation.signed_by else None,
         "signed_at": _plain(evaluation.signed_at),
         "sections": sections,
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 
+from common.models import concrete_field
 from evaluations import models as m
 from occupations.choices import ActivityCategory
 
@@ -33,7 +34,9 @@ class RowList:
 
     @property
     def related_name(self) -> str:
-        return self.model._meta.get_field("evaluation").remote_field.related_name
+        relation = concrete_field(self.model, "evaluation").remote_field
+        assert relation is not None and relation.related_name  # every row model names its reverse relation
+        return relation.related_name
 
     def belongs(self, row) -> bool:
         for name, conditions in self.catalogue_filter.items():

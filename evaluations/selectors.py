@@ -13,13 +13,14 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import ForeignKey, Prefetch, prefetch_related_objects
 
 from accounts.models import User
+from common.models import related_model
 from evaluations.choices import EvaluationStatus
 from evaluations.interpretation.record import ALL_ROW_TABLES, EvaluationRecord, related_names
 from evaluations.interpretation.trends import TREND_TABLES
-from evaluations.models import Addendum, Evaluation
+from evaluations.models import Addendum, Evaluation, EvaluationQuerySet
 from evaluations.sections import SECTIONS, Section
 from patients.models import Patient
 
@@ -28,18 +29,18 @@ RECORD_RELATIONS = ("patient", "therapist", "signed_by", "previous_evaluation", 
 
 
 def _row_prefetch(related_name: str) -> Prefetch:
-    model = Evaluation._meta.get_field(related_name).related_model
+    model = related_model(Evaluation, related_name)
     foreign_keys = [
         f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name != "evaluation"
     ]
-    return Prefetch(related_name, queryset=model.objects.select_related(*foreign_keys))
+    return Prefetch(related_name, queryset=model._default_manager.select_related(*foreign_keys))
 
 
 def _row_prefetches(tables: Iterable[str]) -> list[Prefetch]:
     return [_row_prefetch(name) for name in sorted(tables)]
 
 
-def list_evaluations(*, viewer: User) -> QuerySet[Evaluation]:
+def list_evaluations(*, viewer: User) -> EvaluationQuerySet:
     """Evaluations whose existence the viewer may see: date, kind, status, therapist.
 
     Every role with `evaluations.view_evaluation` sees the list; the content is a
@@ -143,6 +144,6 @@ def signed_records() -> Iterable[EvaluationRecord]:
         yield EvaluationRecord(evaluation)
 
 
-def list_signable_baselines(*, viewer: User, patient: Patient) -> QuerySet[Evaluation]:
+def list_signable_baselines(*, viewer: User, patient: Patient) -> EvaluationQuerySet:
     """Signed evaluations of the patient a re-evaluation or discharge can compare with."""
     return list_evaluations(viewer=viewer).filter(patient=patient).signed()

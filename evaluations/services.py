@@ -20,6 +20,7 @@ from audit.choices import Action
 from audit.models import AuditEvent
 from audit.services import record_event, record_list_read
 from common.exceptions import Conflict, check_version
+from common.models import attribute_history, concrete_field
 from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale, Side
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import (
@@ -107,13 +108,13 @@ def start_evaluation(
         previous_evaluation=previous_evaluation,
     )
     evaluation.full_clean()
-    evaluation._history_user = by
+    attribute_history(evaluation, by)
     evaluation.save()
     profile = OccupationalProfile(evaluation=evaluation)
     if previous_evaluation is not None:
         for name in PROFILE.profile_fields:
             setattr(profile, name, getattr(previous_evaluation.profile, name))
-    profile._history_user = by
+    attribute_history(profile, by)
     profile.save()
     record_event(actor=by, action=Action.CREATE, record=evaluation, patient_public_id=patient.public_id)
     return evaluation
@@ -185,7 +186,8 @@ MAX_ROWS = 100  # per list: far beyond any real evaluation, short of a runaway r
 def _build_rows(
     evaluation: Evaluation, spec: RowList, items: list[dict], existing: list, errors: dict
 ) -> list:
-    rows, seen = [], {}
+    rows: list[Any] = []
+    seen: dict[tuple[Any, ...], int] = {}
     limit = spec.max_rows or MAX_ROWS
     if len(items) > limit:
         errors[spec.key] = [_("At most %(max)s entries in this list.") % {"max": limit}]
@@ -237,7 +239,7 @@ def _normalized(rows: list, spec: RowList) -> list[tuple]:
     for row in rows:
         values = []
         for name in spec.fields:
-            field = spec.model._meta.get_field(name)
+            field = concrete_field(spec.model, name)
             values.append(field.to_python(getattr(row, field.attname)))
         normalized.append(tuple(values))
     return normalized
@@ -301,14 +303,14 @@ def _change_one_section(
 def _write(change: _SectionChange, record: EvaluationRecord, by: User) -> None:
     evaluation = record.evaluation
     for target, names in change.fields.items():
-        target._history_user = by
+        attribute_history(target, by)
         target.save(update_fields=[*names, "updated_at"] if target is evaluation else names)
     for spec, old_rows, new_rows in change.replacements:
         for row in old_rows:
-            row._history_user = by
+            attribute_history(row, by)
             row.delete()
         for row in new_rows:
-            row._history_user = by
+            attribute_history(row, by)
             row.save()
         record.replace_rows(spec, new_rows)
 
@@ -442,7 +444,7 @@ def _seal(record: EvaluationRecord, by: User, expected_version: int | None) -> E
     evaluation.signed_at = timezone.now()
     evaluation.version += 1
     evaluation.content_sha256 = content_digest(current)
-    evaluation._history_user = by
+    attribute_history(evaluation, by)
     evaluation.save(
         update_fields=["status", "signed_by", "signed_at", "updated_at", "version", "content_sha256"]
     )

@@ -24,7 +24,7 @@ class PatientAdminForm(forms.ModelForm):
         fields = [*FORM_FIELDS, "diagnosis_codes"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk is None and not cleaned.get("confirmed_not_duplicate"):
             matches = find_possible_duplicates(
                 given_name=cleaned.get("given_name", ""),

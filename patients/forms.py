@@ -40,7 +40,7 @@ class DiagnosisCodesField(forms.CharField):
     """ICD-10-CM codes typed as text, separated by commas, semicolons or spaces."""
 
     def to_python(self, value):
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [normalize_icd10cm_code(code) for code in re.split(r"[,;\s]+", text) if code]
 
     def prepare_value(self, value):
@@ -141,9 +141,9 @@ class PatientForm(forms.ModelForm):
         A field the clerk left alone takes the current value, so saving again cannot undo the
         other person's change; a field the clerk changed keeps what they typed. Returns the new
         form data and the labels of fields both changed (the clerk's entry wins on the next save)."""
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # bound to request.POST, a QueryDict
         both_changed = []
-        for name in self._meta.fields:
+        for name in self._meta.fields or ():
             field = self.fields[name]
             typed = self[name].data
             current_value = getattr(current, name)

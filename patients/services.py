@@ -14,6 +14,7 @@ from audit.choices import Action
 from audit.services import record_event, record_list_read
 from common.exceptions import Conflict, check_version
 from common.locks import lock_for_transaction
+from common.models import attribute_history
 from patients.models import DEMOGRAPHIC_FIELDS, MedicalRecordNumberSequence, Patient
 from patients.selectors import find_possible_duplicates
 from patients.validators import normalize_icd10cm_code
@@ -121,7 +122,7 @@ def register_patient(*, by: User, confirmed_not_duplicate: bool = False, **detai
         if matches:
             raise PossibleDuplicate(matches)
     patient.mrn = _next_mrn()
-    patient._history_user = by
+    attribute_history(patient, by)
     patient.save()
     record_event(
         actor=by,
@@ -153,7 +154,7 @@ def update_patient(
     patient.updated_by = by
     patient.full_clean()
     patient.version += 1
-    patient._history_user = by
+    attribute_history(patient, by)
     patient.save(update_fields=[*changed, "updated_by", "updated_at", "version"])
     record_event(actor=by, action=Action.UPDATE, record=patient, changed_fields=changed)
     return patient
@@ -193,7 +194,7 @@ def _set_archived(patient: Patient, by: User, *, archived: bool, reason: str) ->
     patient.archive_reason = reason
     patient.updated_by = by
     patient.version += 1
-    patient._history_user = by
+    attribute_history(patient, by)
     patient.save(
         update_fields=["archived_at", "archived_by", "archive_reason", "updated_by", "updated_at", "version"]
     )

@@ -8,10 +8,12 @@ from dataclasses import asdict
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
+from common.models import concrete_field, related_model
 from evaluations.instruments import Flag
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
@@ -29,7 +31,8 @@ class RowSerializer(StrictFieldsMixin, StrictModelSerializer):
     """Base for one row of a section: runs the model's own checks (ranges, bounds) at the boundary."""
 
     def validate(self, attrs):
-        row = self.Meta.model(**attrs)
+        model: type[Model] = self.Meta.model
+        row = model(**attrs)
         try:
             row.clean()
         except DjangoValidationError as error:
@@ -41,14 +44,15 @@ def row_serializer(spec: RowList, section: Section) -> type[RowSerializer]:
     model = spec.model
     declared = {}
     for name in spec.fields:
-        field = model._meta.get_field(name)
+        field = concrete_field(model, name)
         if field.is_relation:
+            target = related_model(model, name)
             declared[name] = serializers.SlugRelatedField(
                 slug_field="code",
-                queryset=field.related_model.objects.all(),
+                queryset=target._default_manager.all(),
                 allow_null=field.null,
                 required=not field.null,
-                help_text=f"Code from /api/v1/catalogues/… ({field.related_model._meta.verbose_name_plural}).",
+                help_text=f"Code from /api/v1/catalogues/… ({target._meta.verbose_name_plural}).",
             )
     meta = type("Meta", (), {"model": model, "fields": list(spec.fields)})
     name = f"{_camel(section.api_key)}{_camel(spec.key)}Row"
@@ -61,7 +65,9 @@ def section_serializer(section: Section) -> type[serializers.Serializer]:
     fields = list(section.profile_fields or section.evaluation_fields)
     declared = {
         spec.key: row_serializer(spec, section)(
-            many=True, required=False, max_length=spec.max_rows or MAX_ROWS
+            many=True,
+            required=False,
+            max_length=spec.max_rows or MAX_ROWS,  # type: ignore[call-arg]  # passed on to the ListSerializer
         )
         for spec in section.rows
     }
@@ -142,7 +148,7 @@ def _sections_schema():
 
 
 class NormSerializer(serializers.Serializer):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source
     description = serializers.CharField()
     mean = serializers.FloatField(allow_null=True)
     sd = serializers.FloatField(allow_null=True)
@@ -162,7 +168,7 @@ class ScoreSerializer(serializers.Serializer):
     z = serializers.FloatField(allow_null=True)
     percent_of_norm = serializers.FloatField(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source
     flag = serializers.ChoiceField(
         choices=[flag.value for flag in Flag],
         allow_null=True,

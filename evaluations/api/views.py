@@ -1,3 +1,5 @@
+from typing import cast
+
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.models import User
 from common.api import FilterSet, expected_version, requires, with_etag
 from common.exceptions import check_version
 from evaluations.api.serializers import (
@@ -94,8 +97,13 @@ class EvaluationViewSet(
     filterset_class = EvaluationFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    @property
+    def viewer(self) -> User:
+        """The authenticated user (the permission classes refuse anonymous requests)."""
+        return cast(User, self.request.user)
+
     def get_queryset(self):
-        return list_evaluations(viewer=self.request.user).order_by("-date_of_service", "-created_at", "-id")
+        return list_evaluations(viewer=self.viewer).order_by("-date_of_service", "-created_at", "-id")
 
     def get_serializer_class(self):
         return {
@@ -109,18 +117,18 @@ class EvaluationViewSet(
     def _check_access(self) -> None:
         """404 for an id the viewer may not know of, 403 (audited) for content they may not read."""
         try:
-            check_content_access(viewer=self.request.user, public_id=self.kwargs["id"])
+            check_content_access(viewer=self.viewer, public_id=self.kwargs["id"])
         except Evaluation.DoesNotExist as missing:
             raise NotFound() from missing
         except PermissionDenied:
-            record_evaluation_access_denied(public_id=self.kwargs["id"], by=self.request.user)
+            record_evaluation_access_denied(public_id=self.kwargs["id"], by=self.viewer)
             raise
 
     def get_record(self, **loading) -> EvaluationRecord:
         """The evaluation named in the URL, with what this request needs loaded."""
         self._check_access()
         try:
-            record = fetch_record(viewer=self.request.user, public_id=self.kwargs["id"], **loading)
+            record = fetch_record(viewer=self.viewer, public_id=self.kwargs["id"], **loading)
         except Evaluation.DoesNotExist as missing:
             raise NotFound() from missing
         self.check_object_permissions(self.request, record.evaluation)

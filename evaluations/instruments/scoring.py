@@ -2,10 +2,12 @@
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 DATA = Path(__file__).with_name("data") / "instruments.json"
 NO_NORM = "no published norm on file"
@@ -69,15 +71,15 @@ class Score:
 
 
 @cache
-def reference() -> dict:
+def reference() -> dict[str, Any]:
     with DATA.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        return cast(dict[str, Any], json.load(handle))
 
 
 def _citation(source_id: str | None) -> str:
     if not source_id:
         return ""
-    return reference()["sources"].get(source_id, {}).get("citation", source_id)
+    return str(reference()["sources"].get(source_id, {}).get("citation", source_id))
 
 
 def _require(condition: bool, message: str) -> None:
@@ -85,11 +87,9 @@ def _require(condition: bool, message: str) -> None:
         raise InvalidInput(message)
 
 
-def _number(value, name: str) -> float:
-    _require(
-        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value),
-        f"{name} must be a number.",
-    )
+def _number(value: object, name: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise InvalidInput(f"{name} must be a number.")
     return float(value)
 
 
@@ -97,7 +97,7 @@ def _number(value, name: str) -> float:
 
 
 def _mmt_order() -> list[str]:
-    return reference()["mmt"]["ordinal_order"]
+    return list(reference()["mmt"]["ordinal_order"])
 
 
 def mmt_rank(grade: str) -> int:
@@ -168,7 +168,7 @@ def _grip_band(age: int) -> str:
         if band != "75+":
             low, high = (int(part) for part in band.split("-"))
             if low <= age <= high:
-                return band
+                return str(band)
     raise InvalidInput("Age is outside the adult grip norms.")  # pragma: no cover - guarded by caller
 
 
@@ -554,7 +554,7 @@ def copm(
     """COPM performance and satisfaction: each the mean of up to five problems' 1–10 ratings.
     Against a baseline, a change of 2 points or more is flagged as clinically important."""
 
-    def means(pairs, label):
+    def means(pairs: Sequence[tuple[int, int]], label: str) -> tuple[float, float]:
         _require(1 <= len(pairs) <= 5, f"COPM {label} rates 1 to 5 problems.")
         for performance, satisfaction in pairs:
             _require(

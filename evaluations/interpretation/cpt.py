@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from evaluations.choices import Comorbidities, CptCode, EvaluationAssistance, EvaluationKind, HistoryDepth
 
 LEVELS = {1: ("low", CptCode.LOW), 2: ("moderate", CptCode.MODERATE), 3: ("high", CptCode.HIGH)}
-HISTORY = {HistoryDepth.BRIEF: 1, HistoryDepth.EXPANDED: 2, HistoryDepth.EXTENSIVE: 3}
-COMORBIDITIES = {Comorbidities.NONE: 1, Comorbidities.MAY_BE_PRESENT: 2, Comorbidities.PRESENT: 3}
-ASSISTANCE = {
+HISTORY: dict[str, int] = {HistoryDepth.BRIEF: 1, HistoryDepth.EXPANDED: 2, HistoryDepth.EXTENSIVE: 3}
+COMORBIDITIES: dict[str, int] = {
+    Comorbidities.NONE: 1,
+    Comorbidities.MAY_BE_PRESENT: 2,
+    Comorbidities.PRESENT: 3,
+}
+ASSISTANCE: dict[str, int] = {
     EvaluationAssistance.NONE: 1,
     EvaluationAssistance.MINIMAL_TO_MODERATE: 2,
     EvaluationAssistance.SIGNIFICANT: 3,
@@ -102,9 +106,10 @@ def suggest(
         notes.append("No performance deficit is recorded: no evaluation complexity can be supported.")
     if unrated or not deficits:
         return Suggestion(None, None, components, tuple(notes))
-    level = min(c.level for c in components)
+    levels = [c.level for c in components if c.level is not None]  # all rated by now
+    level = min(levels)
     limiting = [c.name for c in components if c.level == level]
-    if any(c.level > level for c in components):
+    if any(other > level for other in levels):
         notes.append(f"The lowest component sets the level: {', '.join(limiting)}.")
     name, code = LEVELS[level]
     return Suggestion(code, name, components, tuple(notes))

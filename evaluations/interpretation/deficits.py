@@ -65,11 +65,11 @@ def performance_deficits(record: EvaluationRecord) -> list[str]:
     ]
     if falls:
         deficits.append(f"Balance and mobility: {falls[0]}")
-    for row in record.cognitive_findings:
-        if row.rating != CognitiveRating.INTACT:
-            deficits.append(f"{row.get_domain_display()}: {row.get_rating_display().lower()}")
-    for row in record.cognitive_screens:
-        s = scores.get(("screens", row.pk))
+    for finding in record.cognitive_findings:
+        if finding.rating != CognitiveRating.INTACT:
+            deficits.append(f"{finding.get_domain_display()}: {finding.get_rating_display().lower()}")
+    for screen in record.cognitive_screens:
+        s = scores.get(("screens", screen.pk))
         if s and s.flag in FLAGGED:
-            deficits.append(f"{row.get_instrument_display()}: {s.value:g}, {s.interpretation}")
+            deficits.append(f"{screen.get_instrument_display()}: {s.value:g}, {s.interpretation}")
     return deficits

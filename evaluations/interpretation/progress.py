@@ -192,7 +192,7 @@ def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
                     f"{before:g}/10",
                     f"{copm[key].value:g}/10",
                     f"{change.value:+g}",
-                    change.interpretation,
+                    change.interpretation or "",
                 )
             )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -32,34 +32,47 @@ def grip_method() -> str:
     return "best trial" if settings.GRIP_SCORE == "best" else "mean of trials"
 
 
-def _safe(compute: Callable[[], Score]) -> Score | None:
+def _safe(compute: Callable[..., Score], *args: Any, **kwargs: Any) -> Score | None:
+    """The score, or None where the recorded value cannot be scored (out of the instrument's range)."""
     try:
-        return compute()
+        return compute(*args, **kwargs)
     except InvalidInput:
         return None
 
 
 TIMED_UP_AND_GO = "timed_up_and_go"  # catalogue code of the Timed Up and Go test
 
-NEUROMUSCULAR_SCORES: dict[str, Callable[[float, int, str], Score]] = {
-    TIMED_UP_AND_GO: lambda value, age, sex: instruments.timed_up_and_go(value),
-    "nine_hole_peg": lambda value, age, sex: instruments.nine_hole_peg(value),
-    "ruler_drop": lambda value, age, sex: instruments.ruler_drop(value),
-    "chair_stand_30s": lambda value, age, sex: instruments.chair_stand_30s(int(value), age=age, sex=sex),
-}
 
-SCREEN_SCORES: dict[str, Callable[[int, int | None], Score]] = {
-    CognitiveInstrument.MOCA: lambda total, years: instruments.moca(total, education_years=years),
-    CognitiveInstrument.SLUMS: lambda total, years: instruments.slums(total, education_years=years),
-    CognitiveInstrument.MINI_COG: lambda total, years: instruments.mini_cog(total),
-}
+def _chair_stand(value: float, *, age: int, sex: str) -> Score:
+    return instruments.chair_stand_30s(int(value), age=age, sex=sex)
 
-SCALE_SCORES: dict[str, Callable[[int], Score]] = {
-    FunctionalScale.LAWTON: lambda total: instruments.lawton_total(total),
-    FunctionalScale.LAWTON_FIVE: lambda total: instruments.lawton_total(total, domains=5),
-    FunctionalScale.KATZ: lambda total: instruments.katz_total(total),
-    FunctionalScale.BARTHEL: lambda total: instruments.barthel_total(total),
+
+# Neuromuscular tests scored against a reference, by catalogue code; the others are reported as recorded.
+NEUROMUSCULAR_SCORES: dict[str, Callable[..., Score]] = {
+    TIMED_UP_AND_GO: instruments.timed_up_and_go,
+    "nine_hole_peg": instruments.nine_hole_peg,
+    "ruler_drop": instruments.ruler_drop,
+    "chair_stand_30s": _chair_stand,
 }
+NEEDS_AGE_AND_SEX = frozenset({"chair_stand_30s"})
+
+
+def _screen(instrument: str, total: int, education_years: int | None) -> Score:
+    if instrument == CognitiveInstrument.MOCA:
+        return instruments.moca(total, education_years=education_years)
+    if instrument == CognitiveInstrument.SLUMS:
+        return instruments.slums(total, education_years=education_years)
+    return instruments.mini_cog(total)
+
+
+def _scale(instrument: str, total: int) -> Score:
+    if instrument == FunctionalScale.LAWTON_FIVE:
+        return instruments.lawton_total(total, domains=5)
+    if instrument == FunctionalScale.LAWTON:
+        return instruments.lawton_total(total)
+    if instrument == FunctionalScale.KATZ:
+        return instruments.katz_total(total)
+    return instruments.barthel_total(total)
 
 
 def row_scores(record: EvaluationRecord) -> dict[ScoreKey, Score]:
@@ -72,7 +85,7 @@ def row_scores(record: EvaluationRecord) -> dict[ScoreKey, Score]:
     if record.has_rows("range_of_motion_measurements"):
         for rom in record.range_of_motion:
             scores[("range_of_motion", rom.pk)] = _safe(
-                lambda rom=rom: instruments.range_of_motion(rom.joint_motion.code, rom.degrees)
+                instruments.range_of_motion, rom.joint_motion.code, rom.degrees
             )
     if record.has_rows("pinch_measurements"):
         dominance = evaluation.profile.hand_dominance
@@ -83,41 +96,36 @@ def row_scores(record: EvaluationRecord) -> dict[ScoreKey, Score]:
                 else ("dominant" if pinch.hand == dominance else "non_dominant")
             )
             scores[("pinch", pinch.pk)] = _safe(
-                lambda pinch=pinch, role=role: instruments.pinch_strength(
-                    grip_value(pinch.trials), pinch=pinch.pinch, age=age, sex=sex, hand_role=role
-                )
+                instruments.pinch_strength,
+                grip_value(pinch.trials),
+                pinch=pinch.pinch,
+                age=age,
+                sex=sex,
+                hand_role=role,
             )
     if record.has_rows("grip_measurements"):
         for grip in record.grip:
             scores[("grip", grip.pk)] = _safe(
-                lambda grip=grip: instruments.grip_strength(
-                    grip_value(grip.trials), age=age, sex=sex, hand=grip.hand
-                )
+                instruments.grip_strength, grip_value(grip.trials), age=age, sex=sex, hand=grip.hand
             )
     if record.has_rows("neuromuscular_measurements"):
         for test in record.neuromuscular_tests:
-            compute = NEUROMUSCULAR_SCORES.get(test.test.code)
+            code = test.test.code
+            compute = NEUROMUSCULAR_SCORES.get(code)
             if compute is not None:
-                scores[("tests", test.pk)] = _safe(
-                    lambda test=test, compute=compute: compute(float(test.value), age, sex)
-                )
+                extra = {"age": age, "sex": sex} if code in NEEDS_AGE_AND_SEX else {}
+                scores[("tests", test.pk)] = _safe(compute, float(test.value), **extra)
     if record.has_rows("cognitive_screens"):
         for screen in record.cognitive_screens:
             scores[("screens", screen.pk)] = _safe(
-                lambda screen=screen: SCREEN_SCORES[screen.instrument](
-                    screen.total_score, screen.education_years
-                )
+                _screen, screen.instrument, screen.total_score, screen.education_years
             )
     if record.has_rows("functional_scale_scores"):
         for scale in record.functional_scales:
-            scores[("scales", scale.pk)] = _safe(
-                lambda scale=scale: SCALE_SCORES[scale.instrument](scale.total_score)
-            )
+            scores[("scales", scale.pk)] = _safe(_scale, scale.instrument, scale.total_score)
     if record.has_rows("pain_points"):
         for point in record.pain_points:
-            scores[("pain_points", point.pk)] = _safe(
-                lambda point=point: instruments.pain_nrs(point.intensity)
-            )
+            scores[("pain_points", point.pk)] = _safe(instruments.pain_nrs, point.intensity)
     return {key: score for key, score in scores.items() if score is not None}
 
 

@@ -38,11 +38,11 @@ def trend_series(records: Iterable[EvaluationRecord]) -> list[Series]:
         when = f"{record.evaluation.date_of_service:%m/%d/%y}"
         if record.pain_points:
             pain.append((when, max(point.intensity for point in record.pain_points)))
-        for row in record.neuromuscular_tests:
-            if row.test.code == TIMED_UP_AND_GO:
-                tug.append((when, float(row.value)))
-        for row in record.grip:
-            grip[row.hand].append((when, grip_value(row.trials)))
+        for test in record.neuromuscular_tests:
+            if test.test.code == TIMED_UP_AND_GO:
+                tug.append((when, float(test.value)))
+        for hand in record.grip:
+            grip[hand.hand].append((when, grip_value(hand.trials)))
         if record.adl_ratings:
             adl.append((when, sum(AssistLevel.is_independent(r.assist_level) for r in record.adl_ratings)))
     series = [

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from common.models import concrete_field
 from evaluations.choices import CognitiveInstrument, FunctionalScale
 from evaluations.instruments import Score
 from evaluations.interpretation import EvaluationRecord
@@ -77,7 +78,7 @@ def _sentence_case(label: str) -> str:
 
 
 def _display(instance: Model, name: str) -> str:
-    field = instance._meta.get_field(name)
+    field = concrete_field(instance, name)
     value = getattr(instance, name)
     if value is None or value == "":
         return "—"
@@ -95,7 +96,7 @@ def _display(instance: Model, name: str) -> str:
 
 
 def _table(spec: RowList, rows: list[Any], scores: dict[ScoreKey, Score]) -> Table:
-    fields = [spec.model._meta.get_field(name) for name in spec.fields]
+    fields = [concrete_field(spec.model, name) for name in spec.fields]
     headers = [_sentence_case(str(field.verbose_name)) for field in fields]
     cells = [[_display(row, field.name) for field in fields] for row in rows]
     computed = [scores.get((spec.key, row.pk)) for row in rows]
@@ -113,7 +114,7 @@ def present_section(record: EvaluationRecord, section: Section) -> PresentedSect
     fields = []
     for name in (*section.profile_fields, *section.evaluation_fields):
         if content[name] not in ("", None):
-            label = str(target._meta.get_field(name).verbose_name)
+            label = str(concrete_field(target, name).verbose_name)
             fields.append((_sentence_case(label), _display(target, name)))
     tables = [_table(spec, content[spec.key], record.scores) for spec in section.rows]
     if section is PROFILE:

@@ -1,3 +1,5 @@
+from typing import cast
+
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -6,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.models import User
 from common.api import FilterSet, expected_version, requires, with_etag
 from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
@@ -97,11 +100,16 @@ class PatientViewSet(
     lookup_value_converter = "uuid"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    @property
+    def viewer(self) -> User:
+        """The authenticated user (the permission classes refuse anonymous requests)."""
+        return cast(User, self.request.user)
+
     def get_queryset(self):
         status_filter = self.request.query_params.get("status") or PatientStatus.ACTIVE
         if self.action != "list":
             status_filter = "all"
-        return list_patients(viewer=self.request.user, status=status_filter)
+        return list_patients(viewer=self.viewer, status=status_filter)
 
     def get_serializer_class(self):
         return PatientSummarySerializer if self.action == "list" else PatientSerializer
@@ -126,7 +134,7 @@ class PatientViewSet(
         return with_etag(response, self._written)
 
     def perform_create(self, serializer):
-        serializer.instance = register_patient(by=self.request.user, **serializer.validated_data)
+        serializer.instance = register_patient(by=self.viewer, **serializer.validated_data)
         self._written = serializer.instance
 
     def partial_update(self, request, *args, **kwargs):
@@ -138,7 +146,7 @@ class PatientViewSet(
         changes.pop("confirmed_not_duplicate", None)
         serializer.instance = update_patient(
             patient=serializer.instance,
-            by=self.request.user,
+            by=self.viewer,
             expected_version=expected_version(
                 self.request, current=serializer.instance.version, required=False
             ),
