@@ -25,6 +25,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    """A whole number from the environment; anything else stops start-up naming the variable."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -113,7 +124,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -157,7 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout: five failed logins for one username lock that username for 15 minutes,
 # wherever the attempts come from. The lock is per username only, so one shared
 # clinic IP address (every workstation behind the same NAT) cannot lock out everyone.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
@@ -166,8 +177,8 @@ AXES_VERBOSE = False
 
 # Sessions expire after 30 idle minutes: every request pushes the expiry forward. However active,
 # a session also ends 12 hours after it began (buffalo_ot.middleware).
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -182,7 +193,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # trusted only when BEHIND_TLS_PROXY says the app is reachable through that proxy alone.
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # The preload directive takes effect only once the domain is submitted to the browsers' list.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -262,9 +273,9 @@ GRIP_SCORE = os.environ.get("GRIP_SCORE", "mean")
 # Left/right differences reported as muscle-imbalance findings. Clinic-set defaults, not norms:
 # one whole MMT grade (3 steps of the ordinal scale), 15 degrees of motion, 20 % of grip.
 IMBALANCE_THRESHOLDS = {
-    "mmt_steps": int(os.environ.get("IMBALANCE_MMT_STEPS", "3")),
-    "rom_degrees": int(os.environ.get("IMBALANCE_ROM_DEGREES", "15")),
-    "grip_percent": int(os.environ.get("IMBALANCE_GRIP_PERCENT", "20")),
+    "mmt_steps": env_int("IMBALANCE_MMT_STEPS", 3),
+    "rom_degrees": env_int("IMBALANCE_ROM_DEGREES", 15),
+    "grip_percent": env_int("IMBALANCE_GRIP_PERCENT", 20),
 }
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Buffalo Occupational Therapy")
@@ -273,7 +284,7 @@ CLINIC_STATE = os.environ.get("CLINIC_STATE", "NY")  # pre-filled on new registr
 CLINIC_AREA_CODES = env_list("CLINIC_AREA_CODES", "716")
 
 # API tokens expire; integrations ask for a new one with their credentials.
-API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "10")))
+API_TOKEN_TTL = timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 10))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,7 +6,11 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "Evaluations"
 
     def ready(self) -> None:
+        from django.core.checks import register
+
+        from evaluations.checks import check_evaluation_settings
         from evaluations.views import evaluations_chart_panel
         from patients.chart import register_panel
 
         register_panel(evaluations_chart_panel)
+        register(check_evaluation_settings)
