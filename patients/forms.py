@@ -8,32 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
-from patients.models import Patient
+from patients.models import DEMOGRAPHIC_FIELDS, Patient
 from patients.validators import normalize_icd10cm_code, validate_icd10cm_code
 
-FORM_FIELDS = [
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "sex",
-    "phone",
-    "email",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "preferred_language",
-    "needs_interpreter",
-    "emergency_contact_name",
-    "emergency_contact_relationship",
-    "emergency_contact_phone",
-    "referring_physician_name",
-    "referring_physician_npi",
-    "insurance_payer",
-    "insurance_member_id",
-]
+# The demographics as typed on the form; diagnosis codes have their own text field.
+FORM_FIELDS = [name for name in DEMOGRAPHIC_FIELDS if name != "diagnosis_codes"]
 
 
 class DiagnosisCodesField(forms.CharField):

@@ -16,14 +16,12 @@ from common.models import actor_field, version_field
 from patients.choices import AdministrativeSex, Language
 from patients.validators import describe_icd10cm, validate_birth_date, validate_icd10cm_codes, validate_npi
 
-# Demographic fields staff may set when registering or correcting a patient.
+# Who the person is: what a list or search shows to pick the right person.
+IDENTITY_FIELDS = ("given_name", "family_name", "preferred_name", "date_of_birth", "sex", "phone")
+# Demographic fields staff may set when registering or correcting a patient (every door reads
+# this list: the form, the admin, the API serializer and the service).
 DEMOGRAPHIC_FIELDS = (
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "sex",
-    "phone",
+    *IDENTITY_FIELDS,
     "email",
     "address_line1",
     "address_line2",

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from common.api import StrictBooleanField, StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from patients.choices import PatientStatus
-from patients.models import Patient
+from patients.models import DEMOGRAPHIC_FIELDS, IDENTITY_FIELDS, Patient
 from patients.validators import normalize_icd10cm_code, validate_icd10cm_code
 
 
@@ -31,17 +31,7 @@ class PatientSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Patient
-        fields = [
-            "id",
-            "mrn",
-            "status",
-            "given_name",
-            "family_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "phone",
-        ]
+        fields = ["id", "mrn", "status", *IDENTITY_FIELDS]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=PatientStatus.choices))
@@ -83,29 +73,9 @@ class PatientSerializer(StrictFieldsMixin, StrictModelSerializer):
             "id",
             "mrn",
             "status",
-            "given_name",
-            "family_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "phone",
-            "email",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "preferred_language",
-            "needs_interpreter",
-            "emergency_contact_name",
-            "emergency_contact_relationship",
-            "emergency_contact_phone",
-            "referring_physician_name",
-            "referring_physician_npi",
-            "diagnosis_codes",
+            *DEMOGRAPHIC_FIELDS[: DEMOGRAPHIC_FIELDS.index("diagnosis_codes") + 1],
             "diagnoses",
-            "insurance_payer",
-            "insurance_member_id",
+            *DEMOGRAPHIC_FIELDS[DEMOGRAPHIC_FIELDS.index("diagnosis_codes") + 1 :],
             "registered_by",
             "registered_at",
             "updated_by",
