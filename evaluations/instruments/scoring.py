@@ -446,17 +446,7 @@ def barthel(items: dict[str, int]) -> Score:
             items[name] in allowed and not isinstance(items[name], bool),
             f"{name} scores one of {allowed}, not {items[name]!r}.",
         )
-    total = sum(items.values())
-    data = reference()["barthel_index"]
-    band = next(b["label"] for b in data["bands_shah_1989"] if b["min"] <= total <= b["max"])
-    return Score(
-        "barthel_index",
-        total,
-        "/100",
-        interpretation=band,
-        source=_citation(data["bands_source_id"]),
-        flag=Flag.NORMAL if total == 100 else Flag.BELOW_NORM,
-    )
+    return barthel_total(sum(items.values()))
 
 
 # --- Cognitive screens -----------------------------------------------------------------
