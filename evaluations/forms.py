@@ -23,6 +23,7 @@ from evaluations.sections import RowList, Section
 from evaluations.services import MAX_ROWS
 
 TEXTAREA_ROWS = 3
+LONG_TEXT = 300  # row text of this many characters or more wraps in a growing box
 
 
 def _bootstrap(field: forms.Field, small: bool = True) -> None:
@@ -90,8 +91,12 @@ class RowForm(forms.ModelForm):
                 field.queryset = _catalogue_queryset(spec, name, current_ids.get(name, set()))
                 field.to_field_name = "code"
                 field.widget.choices = choices[name]
-            if isinstance(field.widget, forms.Textarea):
-                field.widget = forms.TextInput()
+            if isinstance(field, forms.CharField) and (field.max_length or 0) >= LONG_TEXT:
+                # Goals, problems, notes: a box that wraps and grows with what is typed (CSS
+                # field-sizing), one line while empty.
+                field.widget = forms.Textarea(attrs={"rows": 1, **field.widget_attrs(forms.Textarea())})
+            elif isinstance(field.widget, forms.Textarea):
+                field.widget = forms.TextInput(attrs=field.widget_attrs(forms.TextInput()))
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             _bootstrap(field)

@@ -63,6 +63,7 @@ class Section:
     number: str
     title: str
     description: str
+    short_title: str  # the section menu on narrower screens, where all ten sit on one line
     evaluation_fields: tuple[str, ...] = ()
     profile_fields: tuple[str, ...] = ()
     rows: tuple[RowList, ...] = ()
@@ -76,6 +77,7 @@ PROFILE = Section(
     slug="profile",
     number="1",
     title="Personal history and occupational profile",
+    short_title="Profile",
     description="Who the person is, what they do, what makes them tick, and why they are seeking outpatient therapy.",
     profile_fields=(
         "reason_for_therapy",
@@ -112,6 +114,7 @@ PHYSICAL = Section(
     slug="physical-function",
     number="2",
     title="Physical function, upper and lower body",
+    short_title="Physical",
     description="Strength, range of motion, flexibility and grip strength.",
     evaluation_fields=("mmt_scale",),
     rows=(
@@ -157,6 +160,7 @@ NEUROMUSCULAR = Section(
     slug="neuromuscular-function",
     number="3",
     title="Neuromuscular function",
+    short_title="Neuromuscular",
     description="Coordination, speed, agility and reaction time: brain-to-muscle communication.",
     rows=(
         RowList(
@@ -169,6 +173,7 @@ COGNITION = Section(
     slug="cognition",
     number="4",
     title="Cognitive and mind health",
+    short_title="Cognition",
     description="Short-term memory, recall, information processing and perception of illness; optional screens.",
     rows=(
         RowList(
@@ -188,6 +193,7 @@ OCCUPATIONAL_INVENTORY = Section(
     slug="occupational-inventory",
     number="5",
     title="Occupational inventory",
+    short_title="Occupations",
     description="Roles, the places the person needs to go, the IADLs independence requires, and other activities that matter.",
     rows=(
         RowList(
@@ -216,6 +222,7 @@ ADL_CHECKLIST = Section(
     slug="adl-checklist",
     number="6",
     title="ADL checklist",
+    short_title="ADL",
     description="Independence in each activity of daily living.",
     rows=(
         RowList(
@@ -233,6 +240,7 @@ IADL_CHECKLIST = Section(
     slug="iadl-checklist",
     number="7",
     title="IADL checklist",
+    short_title="IADL",
     description="Independence in instrumental activities and health management.",
     rows=(
         RowList(
@@ -257,6 +265,7 @@ MUSCLE_IMBALANCE = Section(
     slug="muscle-imbalance",
     number="8",
     title="Muscle-imbalance screen",
+    short_title="Imbalance",
     description="Causes, pain points, signs and symptoms, and the occupations they affect.",
     rows=(
         RowList("causes", m.ImbalanceCauseFinding, ("cause", "notes"), "Causes", unique_by=("cause",)),
@@ -288,6 +297,7 @@ ASSESSMENT_AND_PLAN = Section(
     slug="assessment-and-plan",
     number="9",
     title="Assessment, goals and plan of care",
+    short_title="Plan",
     description="The clinical impression, measurable dated goals, and frequency, duration and interventions.",
     evaluation_fields=("assessment_summary", "sessions_per_week", "duration_weeks", "home_program"),
     rows=(
@@ -306,6 +316,7 @@ BILLING = Section(
     slug="cpt-complexity",
     number="10",
     title="Evaluation complexity (CPT)",
+    short_title="CPT",
     description=(
         "Rate the components; the suggested code is the lowest level all of them support, with its evidence. "
         "Confirm it, or choose another code and say why."

@@ -232,7 +232,7 @@ def test_an_error_keeps_everything_typed_and_saves_nothing(page_client, therapis
     assert response.status_code == 400
     content = response.content.decode()
     assert "outside what shoulder flexion can measure" in content
-    assert 'value="400"' in content and 'value="typed note"' in content
+    assert 'value="400"' in content and "\ntyped note</textarea>" in content  # notes wrap in a growing box
     assert "selected>4 — Good</option>" in content
     assert not RangeOfMotionMeasurement.objects.exists()
     assert not draft.strength_measurements.exists()
