@@ -172,6 +172,34 @@ class RowFormSet(forms.BaseFormSet):
             )
 
 
+class CarriedRowFormSet(RowFormSet):
+    """Rows offered from the baseline: blank-permitted like extra rows, with their starting values."""
+
+    def initial_form_count(self):
+        return 0
+
+
+def _describe_values(spec: RowList, row) -> str:
+    """A baseline row's measured values, as shown beside the row measured again ("3+", "85° · painful")."""
+    shown = []
+    for name in spec.fields:
+        if name in spec.carry or name == "notes":
+            continue
+        field = concrete_field(spec.model, name)
+        value = getattr(row, name)
+        if value is None or value == "" or value is False:
+            continue
+        if value is True:
+            shown.append(str(field.verbose_name))
+        elif field.choices:
+            shown.append(str(getattr(row, f"get_{name}_display")()))
+        elif hasattr(value, "isoformat"):
+            shown.append(f"{value:%m/%d/%Y}")
+        else:
+            shown.append(str(value))
+    return " · ".join(shown)
+
+
 def describe_errors(forms_with_fields) -> None:
     """Tie each error message to its input for screen readers (aria-invalid, aria-describedby)."""
     for form in forms_with_fields:
@@ -187,7 +215,7 @@ def describe_errors(forms_with_fields) -> None:
 class Part:
     """One list of a section on the page: how it is shown and how it becomes content."""
 
-    def __init__(self, spec: RowList, rows: list, data, prefix: str):
+    def __init__(self, spec: RowList, rows: list, data, prefix: str, baseline=None):
         self.spec = spec
         self.key = spec.key
         self.title = spec.title
@@ -197,6 +225,8 @@ class Part:
         catalogue_fields = [name for name in spec.fields if spec.model._meta.get_field(name).is_relation]
         current_ids = {name: {getattr(row, f"{name}_id") for row in rows} for name in catalogue_fields}
         self.stale = False
+        self.carried: list[dict] = []
+        self.baseline_date = None
         if self.kind == "grid":
             self._build_grid(data, current_ids["activity"])
         elif self.kind == "picks":
@@ -210,17 +240,29 @@ class Part:
                 initial={name: [getattr(row, name).code for row in rows]},
             )
         else:
+            initial = [{name: self._initial_value(row, name) for name in spec.fields} for row in rows]
+            # A re-evaluation's list not yet saved starts from the baseline's rows: what was
+            # measured and how, with the values left to measure anew. Carried rows are offered, not
+            # stored: one left without a new value is not saved. The baseline is signed, so a
+            # posted page reads it the same.
+            before_rows = baseline.rows(spec) if baseline is not None and spec.carry else []
+            self.carried = (
+                [{name: self._initial_value(row, name) for name in spec.carry} for row in before_rows]
+                if not rows
+                else []
+            )
+            self.baseline_date = baseline.evaluation.date_of_service if before_rows else None
+            limit = spec.max_rows or MAX_ROWS
             form_class = forms.modelform_factory(spec.model, form=RowForm, fields=list(spec.fields))
             formset_class = forms.formset_factory(
                 form_class,
-                formset=RowFormSet,
-                extra=min(2 if rows else 3, (spec.max_rows or MAX_ROWS) - len(rows)),
+                formset=CarriedRowFormSet if self.carried else RowFormSet,
+                extra=min((2 if rows else 3) + len(self.carried), limit - len(rows)),
                 can_delete=True,
-                max_num=spec.max_rows or MAX_ROWS,
-                absolute_max=spec.max_rows or MAX_ROWS,
+                max_num=limit,
+                absolute_max=limit,
                 validate_max=True,
             )
-            initial = [{name: self._initial_value(row, name) for name in spec.fields} for row in rows]
             choices = {
                 name: [
                     ("", "---------"),
@@ -236,10 +278,18 @@ class Part:
                 prefix=prefix,
                 # A posted page is judged on what it holds, not against the rows stored now: a page
                 # opened before another save still reads as what its user typed.
-                initial=initial if data is None else None,
+                initial=self.carried or (initial if data is None else None),
                 form_kwargs={"spec": spec, "current_ids": current_ids, "choices": choices},
             )
+            before = {self._carry_key(row): _describe_values(spec, row) for row in before_rows}
+            for form in self.formset.forms:
+                form.before = before.get(self._carry_key(form.initial)) if form.initial else None
         self.content_forms: list = []
+
+    def _carry_key(self, row) -> tuple:
+        if isinstance(row, dict):
+            return tuple(row.get(name) for name in self.spec.carry)
+        return tuple(self._initial_value(row, name) for name in self.spec.carry)
 
     def _initial_value(self, row, name: str):
         field = concrete_field(self.spec.model, name)
@@ -323,9 +373,9 @@ class Part:
                 items.append({**{k: v for k, v in data.items() if k != "activity"}, "activity": activity})
                 self.content_forms.append(form)
         else:
-            for form in self.formset.forms:
-                if not form.has_changed() and not form.initial:
-                    continue
+            for index, form in enumerate(self.formset.forms):
+                if not form.has_changed() and (not form.initial or index < len(self.carried)):
+                    continue  # a blank row, or a carried one not measured again
                 if form.cleaned_data.get("DELETE") or not form.cleaned_data:
                     continue
                 items.append({name: form.cleaned_data.get(name) for name in self.spec.fields})
@@ -355,7 +405,10 @@ class SectionEditor:
             self.fields_form = form_class(
                 data, prefix="section", initial={name: current[name] for name in names}
             )
-        self.parts = [Part(spec, current[spec.key], data, prefix=spec.key) for spec in section.rows]
+        self.parts = [
+            Part(spec, current[spec.key], data, prefix=spec.key, baseline=record.baseline)
+            for spec in section.rows
+        ]
 
     def is_valid(self) -> bool:
         valid = [part.is_valid() for part in self.parts]

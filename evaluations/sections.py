@@ -31,6 +31,9 @@ class RowList:
     max_rows: int | None = None  # None: the general cap (services.MAX_ROWS)
     # Which catalogue entries a foreign key may point at, and which stored rows belong here.
     catalogue_filter: dict[str, dict] = field(default_factory=dict)
+    # What a re-evaluation or discharge starts from: these fields of each baseline row are
+    # offered again (what was measured, and how), the rest is measured anew. Empty: not carried.
+    carry: tuple[str, ...] = ()
 
     @property
     def related_name(self) -> str:
@@ -105,6 +108,7 @@ PROFILE = Section(
             ("area", "problem", "importance", "performance", "satisfaction", "notes"),
             "COPM: the client's occupational performance problems (up to five)",
             unique_by=("problem",),
+            carry=("area", "problem"),
             max_rows=5,
         ),
     ),
@@ -124,6 +128,7 @@ PHYSICAL = Section(
             ("muscle_group", "side", "grade", "notes"),
             "Strength (manual muscle test)",
             unique_by=("muscle_group", "side"),
+            carry=("muscle_group", "side"),
         ),
         RowList(
             "range_of_motion",
@@ -131,6 +136,7 @@ PHYSICAL = Section(
             ("joint_motion", "side", "mode", "degrees", "is_painful", "notes"),
             "Range of motion",
             unique_by=("joint_motion", "side", "mode"),
+            carry=("joint_motion", "side", "mode"),
         ),
         RowList(
             "flexibility",
@@ -138,6 +144,7 @@ PHYSICAL = Section(
             ("test", "side", "finding", "notes"),
             "Flexibility",
             unique_by=("test", "side"),
+            carry=("test", "side"),
         ),
         RowList(
             "pinch",
@@ -145,6 +152,7 @@ PHYSICAL = Section(
             ("pinch", "hand", "trial_1_kg", "trial_2_kg", "trial_3_kg", "notes"),
             "Pinch strength (pinch gauge, kg)",
             unique_by=("pinch", "hand"),
+            carry=("pinch", "hand"),
         ),
         RowList(
             "grip",
@@ -152,6 +160,7 @@ PHYSICAL = Section(
             ("hand", "trial_1_kg", "trial_2_kg", "trial_3_kg", "notes"),
             "Grip strength (dynamometer, kg)",
             unique_by=("hand",),
+            carry=("hand",),
         ),
     ),
 )
@@ -164,7 +173,11 @@ NEUROMUSCULAR = Section(
     description="Coordination, speed, agility and reaction time: brain-to-muscle communication.",
     rows=(
         RowList(
-            "tests", m.NeuromuscularMeasurement, ("test", "side", "value", "notes"), "Timed and counted tests"
+            "tests",
+            m.NeuromuscularMeasurement,
+            ("test", "side", "value", "notes"),
+            "Timed and counted tests",
+            carry=("test", "side"),
         ),
     ),
 )
@@ -275,6 +288,7 @@ MUSCLE_IMBALANCE = Section(
             ("region", "side", "intensity", "aggravating_factors", "notes"),
             "Pain points",
             unique_by=("region", "side"),
+            carry=("region", "side", "aggravating_factors"),
         ),
         RowList(
             "signs_symptoms",
@@ -301,7 +315,13 @@ ASSESSMENT_AND_PLAN = Section(
     description="The clinical impression, measurable dated goals, and frequency, duration and interventions.",
     evaluation_fields=("assessment_summary", "sessions_per_week", "duration_weeks", "home_program"),
     rows=(
-        RowList("goals", m.Goal, ("term", "description", "target_on", "activity", "notes"), "Goals"),
+        RowList(
+            "goals",
+            m.Goal,
+            ("term", "description", "target_on", "activity", "notes"),
+            "Goals",
+            carry=("term", "description", "activity"),
+        ),
         RowList(
             "interventions",
             m.PlannedIntervention,

@@ -59,6 +59,19 @@ class PatientArchived(Conflict):
     code = "archived"
 
 
+# What a re-evaluation or discharge starts from besides the profile (rows: RowList.carry): the
+# scale strength was graded on (the same scale compares), the history and comorbidities the
+# complexity rests on, and the plan of care as it stood. All stay editable.
+CARRIED_EVALUATION_FIELDS = (
+    "mmt_scale",
+    "cpt_history",
+    "cpt_comorbidities",
+    "sessions_per_week",
+    "duration_weeks",
+    "home_program",
+)
+
+
 @transaction.atomic
 def start_evaluation(
     *,
@@ -70,8 +83,8 @@ def start_evaluation(
 ) -> Evaluation:
     """Open a draft evaluation for the patient, with the therapist as its author.
 
-    A re-evaluation starts from the previous evaluation's occupational profile,
-    which the therapist then updates."""
+    A re-evaluation starts from the previous evaluation's occupational profile and the
+    CARRIED_EVALUATION_FIELDS, which the therapist then updates."""
     if not by.has_perm("evaluations.add_evaluation"):
         raise PermissionDenied(_("Only therapists start evaluations."))
     if patient.is_archived:
@@ -107,6 +120,9 @@ def start_evaluation(
         date_of_service=date_of_service,
         previous_evaluation=previous_evaluation,
     )
+    if previous_evaluation is not None:
+        for name in CARRIED_EVALUATION_FIELDS:
+            setattr(evaluation, name, getattr(previous_evaluation, name))
     evaluation.full_clean()
     attribute_history(evaluation, by)
     evaluation.save()

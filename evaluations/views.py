@@ -165,7 +165,7 @@ def evaluation_section(request, public_id, section):
         raise Http404("No such section.")
     # Only this section's rows; the CPT section also reads every section a deficit can come from.
     loading = (spec, *DEFICIT_SECTIONS) if spec is BILLING else (spec,)
-    record = _record_or_404(request, public_id, sections=loading, addenda=False)
+    record = _record_or_404(request, public_id, sections=loading, addenda=False, baseline=True)
     evaluation = record.evaluation
     closed = _closed_draft(
         request, evaluation, signed="This evaluation is signed and cannot change. Add an addendum instead."
