@@ -4,12 +4,14 @@ a column, and a question before leaving a section with unsaved changes."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from evaluations.models import Evaluation
 from tests.browser.test_therapist import log_in, named
 from tests.evaluations.records import content_of, record_of
-from tests.factories import EvaluationFactory, TherapistFactory
+from tests.evaluations.test_report import signed
+from tests.factories import EvaluationFactory, PatientFactory, TherapistFactory
 
 
 @pytest.fixture
@@ -114,3 +116,35 @@ def test_leaving_a_section_with_unsaved_changes_asks_first(page: Page, live_serv
     expect(page.get_by_role("alert")).to_have_text("Personal history and occupational profile saved.")
     page.get_by_role("link", name="Physical function, upper and lower body").click()
     expect(page).to_have_url(re.compile(r"/physical-function/$"))
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_db")
+def test_a_re_evaluation_started_on_the_page_offers_the_baselines_rows_to_measure_again(
+    page: Page, live_server
+):
+    therapist = TherapistFactory(username="ot")
+    baseline = signed(therapist, PatientFactory(), when=timezone.localdate() - timezone.timedelta(weeks=6))
+    log_in(page, live_server.url, "ot")
+    page.goto(f"{live_server.url}/patients/{baseline.patient.public_id}/")
+    page.get_by_role("link", name="New evaluation").click()
+    page.get_by_label("Kind").select_option("re_evaluation")
+    page.get_by_label("Compared with").select_option(str(baseline.public_id))
+    page.get_by_role("button", name="Start draft").click()
+    page.get_by_role("link", name="Physical function, upper and lower body").click()
+
+    expect(page.get_by_text(f"From the {baseline.date_of_service:%m/%d/%Y} evaluation").first).to_be_visible()
+    expect(named(page, "section-mmt_scale")).to_have_value("kendall")
+    expect(named(page, "strength-0-muscle_group")).to_have_value("hip_abductors")
+    expect(named(page, "strength-0-side")).to_have_value("right")
+    expect(named(page, "strength-0-grade")).to_have_value("")
+    expect(page.locator('table[data-row-list="strength"] tbody tr').first).to_contain_text("3+")
+    named(page, "strength-0-grade").select_option("4")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text("Physical function, upper and lower body saved.")
+
+    follow_up = Evaluation.objects.get(previous_evaluation=baseline)
+    strength = content_of(record_of(follow_up, therapist))["physical_function"]["strength"]
+    assert [(row.muscle_group.code, row.side, row.grade) for row in strength] == [
+        ("hip_abductors", "right", "4")
+    ]
