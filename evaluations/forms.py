@@ -228,7 +228,7 @@ class Part:
         self.carried: list[dict] = []
         self.baseline_date = None
         if self.kind == "grid":
-            self._build_grid(data, current_ids["activity"])
+            self._build_grid(data, current_ids["activity"], baseline)
         elif self.kind == "picks":
             name = spec.fields[0]
             self.notes = {getattr(row, f"{name}_id"): row.notes for row in rows}
@@ -298,7 +298,7 @@ class Part:
             return target.code if target is not None else None
         return getattr(row, field.attname)
 
-    def _build_grid(self, data, current_ids: set[int]):
+    def _build_grid(self, data, current_ids: set[int], baseline=None):
         activities = list(
             _catalogue_queryset(self.spec, "activity", current_ids).order_by("display_order", "label")
         )
@@ -322,10 +322,15 @@ class Part:
         )
         self.formset = formset_class(data, prefix=self.prefix, initial=initial)
         self.activities = {activity.code: activity for activity in activities}
+        # A re-evaluation shows each activity's level at baseline beside today's choice.
+        before_rows = baseline.rows(self.spec) if baseline is not None else []
+        before = {row.activity_id: row.get_assist_level_display() for row in before_rows}
+        self.baseline_date = baseline.evaluation.date_of_service if before_rows else None
         for form, activity in zip(self.formset.forms, activities, strict=False):
             form.activity_label = activity.label  # type: ignore[attr-defined]  # read by the template
             form.activity_description = activity.description  # type: ignore[attr-defined]
             form.is_core_iadl = activity.is_core_iadl  # type: ignore[attr-defined]
+            form.before = before.get(activity.pk)  # type: ignore[attr-defined]  # the baseline's level
             for name, what in (
                 ("limited_by_pain", "limited by pain"),
                 ("limited_by_imbalance", "limited by muscle imbalance"),

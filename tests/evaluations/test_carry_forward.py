@@ -94,3 +94,20 @@ def test_an_initial_evaluation_carries_nothing(page_client, therapist, patient):
     page = page_client(therapist).get(f"/evaluations/{draft.public_id}/physical-function/")
     assert "From the" not in page.content.decode()
     assert all(not part.carried for part in page.context["editor"].parts)
+
+
+def test_the_checklist_shows_each_activitys_level_at_baseline_and_rates_nothing_for_today(
+    page_client, therapist, baseline, follow_up
+):
+    page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/adl-checklist/")
+    grid = page.context["editor"].parts[0]
+    before = {form.initial["activity"]: form.before for form in grid.formset.forms}
+    dressing = record_of(baseline, therapist).adl_ratings[0]
+    assert dressing.activity.code == "dressing"
+    assert before["dressing"] == dressing.get_assist_level_display()
+    assert before["toileting"] is None  # not rated at baseline
+    assert all(not form.initial["assist_level"] for form in grid.formset.forms)  # rated anew
+    assert (
+        f"On {baseline.date_of_service:%m/%d/%Y}: {dressing.get_assist_level_display()}"
+        in page.content.decode()
+    )
