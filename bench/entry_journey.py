@@ -59,6 +59,21 @@ HIP_MOTIONS = [
 ]
 
 
+def _ratings(levels: list[tuple[str, str]], *, imbalance: bool, priority: str) -> list[dict[str, Any]]:
+    """Checklist ratings limited by pain, one per (activity, assist level)."""
+    return [
+        {
+            "activity": activity,
+            "assist_level": level,
+            "limited_by_pain": True,
+            "limited_by_imbalance": imbalance,
+            "priority": priority,
+            "notes": "",
+        }
+        for activity, level in levels
+    ]
+
+
 def standard_case(date_of_service: date, *, follow_up: bool) -> dict[str, dict[str, Any]]:
     """The sample evaluation with a full bilateral lower-limb exam and fuller checklists: what a
     therapist records for a hip replacement. The follow-up has the same rows, better values."""
@@ -105,37 +120,25 @@ def standard_case(date_of_service: date, *, follow_up: bool) -> dict[str, dict[s
     content["neuromuscular_function"]["tests"].append(
         {"test": "chair_stand_30s", "side": "none", "value": "12" if follow_up else "8", "notes": ""}
     )
-    content["adl_checklist"]["ratings"] += [
-        {
-            "activity": activity,
-            "assist_level": level,
-            "limited_by_pain": True,
-            "limited_by_imbalance": False,
-            "priority": "medium",
-            "notes": "",
-        }
-        for activity, level in (
+    content["adl_checklist"]["ratings"] += _ratings(
+        [
             ("toileting", "supervision" if not follow_up else "modified_independent"),
             ("functional_mobility", "contact_guard" if not follow_up else "supervision"),
             ("hygiene_grooming", "modified_independent"),
-        )
-    ]
-    content["iadl_checklist"]["ratings"] += [
-        {
-            "activity": activity,
-            "assist_level": level,
-            "limited_by_pain": True,
-            "limited_by_imbalance": True,
-            "priority": "high",
-            "notes": "",
-        }
-        for activity, level in (
+        ],
+        imbalance=False,
+        priority="medium",
+    )
+    content["iadl_checklist"]["ratings"] += _ratings(
+        [
             ("cleaning", "moderate_assist" if not follow_up else "minimal_assist"),
             ("laundry", "minimal_assist" if not follow_up else "supervision"),
             ("transportation", "dependent" if not follow_up else "moderate_assist"),
             ("shopping", "moderate_assist" if not follow_up else "minimal_assist"),
-        )
-    ]
+        ],
+        imbalance=True,
+        priority="high",
+    )
     return content
 
 
