@@ -456,6 +456,26 @@ class SectionEditor:
         for part in self.parts:
             part.describe_errors()
 
+    def error_map(self) -> dict[str, list[str]]:
+        """Every message by the name of the input it belongs to; a row's or list's own messages
+        under its prefix ("strength-2", "strength"), the section form's under "section"."""
+        found: dict[str, list[str]] = {}
+        forms_with_errors: list[forms.BaseForm] = [self.fields_form] if self.fields_form is not None else []
+        for part in self.parts:
+            if part.kind == "picks":
+                forms_with_errors.append(part.form)
+            else:
+                forms_with_errors.extend(part.formset.forms)
+                if part.formset.is_bound and part.formset.non_form_errors():
+                    found[part.prefix] = [str(message) for message in part.formset.non_form_errors()]
+        for form in forms_with_errors:
+            if not form.is_bound:
+                continue
+            for name, messages in form.errors.items():
+                key = form.add_prefix(name) if name in form.fields else (form.prefix or "section")
+                found.setdefault(key, []).extend(str(message) for message in messages)
+        return found
+
     @property
     def has_errors(self) -> bool:
         forms_with_errors: list[forms.BaseForm] = [self.fields_form] if self.fields_form is not None else []

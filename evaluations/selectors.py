@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey, Prefetch, prefetch_related_objects
+from django.db.models import Exists, ForeignKey, OuterRef, Prefetch, prefetch_related_objects
 
 from accounts.models import User
 from common.models import related_model
 from evaluations.choices import EvaluationStatus
+from evaluations.interpretation.checklist import ROW_QUESTIONS
 from evaluations.interpretation.record import ALL_ROW_TABLES, EvaluationRecord, related_names
 from evaluations.interpretation.trends import TREND_TABLES
-from evaluations.models import Addendum, Evaluation, EvaluationQuerySet
-from evaluations.sections import SECTIONS, Section
+from evaluations.models import Addendum, Evaluation, EvaluationQuerySet, SectionDraft
+from evaluations.sections import SECTIONS, RowList, Section
 from patients.models import Patient
 
 CONTENT_PERMISSION = "patients.view_clinical"
@@ -147,3 +149,44 @@ def signed_records() -> Iterable[EvaluationRecord]:
 def list_signable_baselines(*, viewer: User, patient: Patient) -> EvaluationQuerySet:
     """Signed evaluations of the patient a re-evaluation or discharge can compare with."""
     return list_evaluations(viewer=viewer).filter(patient=patient).signed()
+
+
+class RowPresence:
+    """Whether an evaluation's lists have rows, read in one query (checklist.Facts): what the
+    section menu needs, without loading every row table on every section page."""
+
+    def __init__(self, evaluation: Evaluation, flags: dict[tuple, bool]):
+        self.evaluation = evaluation
+        self._flags = flags
+
+    @staticmethod
+    def key(spec: RowList, equal: dict[str, Any]) -> tuple:
+        return (spec, tuple(sorted(equal.items())))
+
+    def any_rows(self, spec: RowList, **equal: Any) -> bool:
+        return self._flags[self.key(spec, equal)]  # KeyError: a question not in ROW_QUESTIONS
+
+
+def row_presence(evaluation: Evaluation) -> RowPresence:
+    """Every list of every section (and checklist.ROW_QUESTIONS): has it a row? One query."""
+    questions: list[tuple[RowList, dict[str, Any]]] = [
+        (spec, {}) for section in SECTIONS for spec in section.rows
+    ] + list(ROW_QUESTIONS)
+    annotations = {
+        f"q{index}": Exists(
+            spec.model._default_manager.filter(evaluation=OuterRef("pk"), **spec.scope(), **equal)
+        )
+        for index, (spec, equal) in enumerate(questions)
+    }
+    found = Evaluation.objects.filter(pk=evaluation.pk).annotate(**annotations).values(*annotations).get()
+    return RowPresence(
+        evaluation,
+        {RowPresence.key(spec, equal): found[f"q{index}"] for index, (spec, equal) in enumerate(questions)},
+    )
+
+
+def kept_section_drafts(*, viewer: User, evaluation: Evaluation) -> dict[str, SectionDraft]:
+    """The viewer's typed-but-unsaved entries on this evaluation, by section slug."""
+    return {
+        draft.section: draft for draft in SectionDraft.objects.filter(evaluation=evaluation, author=viewer)
+    }

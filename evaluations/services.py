@@ -31,10 +31,11 @@ from evaluations.models import (
     OccupationalProfile,
     PainPoint,
     RangeOfMotionMeasurement,
+    SectionDraft,
     StrengthMeasurement,
 )
 from evaluations.seal import Seal, check_seal, content_digest
-from evaluations.sections import PROFILE, SECTIONS, RowList, Section
+from evaluations.sections import PROFILE, SECTIONS, SECTIONS_BY_SLUG, RowList, Section
 from evaluations.selectors import fetch_record
 from occupations.choices import BodyRegion
 from patients.models import Patient
@@ -431,6 +432,7 @@ def sign_evaluation(
         raise PermissionDenied(_("Your role cannot sign evaluations."))
     check_can_edit(evaluation=record.evaluation, by=by)
     _check_complete(record)
+    _check_nothing_kept(record.evaluation, by)
     if _recent_signing_failures(by) >= SIGNING_ATTEMPTS:
         raise PermissionDenied(_("Too many wrong passwords. Signing is paused for 15 minutes."))
     if not by.check_password(password or ""):
@@ -445,6 +447,22 @@ def _check_complete(record: EvaluationRecord) -> None:
     if missing:
         raise Incomplete(
             {"non_field_errors": [_("Complete before signing: %(items)s.") % {"items": "; ".join(missing)}]}
+        )
+
+
+def _check_nothing_kept(evaluation: Evaluation, by: User) -> None:
+    """Entries typed but not saved (errors, a conflict) must be saved or discarded first: the
+    signature covers what the therapist last typed, not an older saved version."""
+    kept = SectionDraft.objects.filter(evaluation=evaluation, author=by).values_list("section", flat=True)
+    titles = [SECTIONS_BY_SLUG[slug].title for slug in sorted(kept) if slug in SECTIONS_BY_SLUG]
+    if titles:
+        raise Incomplete(
+            {
+                "non_field_errors": [
+                    _("Entries typed but not saved are kept for %(sections)s: save or discard them first.")
+                    % {"sections": ", ".join(titles)}
+                ]
+            }
         )
 
 
@@ -548,3 +566,56 @@ def record_evaluation_access_denied(*, public_id, by: User) -> None:
 def record_evaluation_exported(*, evaluation: Evaluation, by: User) -> None:
     """A PDF of the evaluation left the system: an export of health information."""
     record_event(actor=by, action=Action.EXPORT, record=evaluation)
+
+
+# -- Typed entries not yet in the record -------------------------------------------------------
+
+
+def keep_section_draft(
+    *,
+    evaluation: Evaluation,
+    by: User,
+    section: Section,
+    data: dict[str, list[str]],
+    loaded_version: int,
+    reason: str,
+) -> SectionDraft:
+    """Keep what `by` typed on a section page of their draft when it cannot be saved yet (entries
+    with errors, a newer save elsewhere, a session that ended): one per therapist and section,
+    replaced by the next. Audited like a write, without the typed values."""
+    check_can_edit(evaluation=evaluation, by=by)
+    with transaction.atomic():
+        draft, _created = SectionDraft.objects.update_or_create(
+            evaluation=evaluation,
+            author=by,
+            section=section.slug,
+            defaults={"data": data, "loaded_version": loaded_version, "reason": reason},
+        )
+        record_event(
+            actor=by,
+            action=Action.UPDATE,
+            record=evaluation,
+            changed_fields=[f"unsaved_entries.{section.api_key}"],
+        )
+    return draft
+
+
+def discard_section_draft(*, evaluation: Evaluation, by: User, section: Section) -> bool:
+    """The therapist drops the entries kept for a section; the saved section stays as it is."""
+    with transaction.atomic():
+        deleted, _rows = SectionDraft.objects.filter(
+            evaluation=evaluation, author=by, section=section.slug
+        ).delete()
+        if deleted:
+            record_event(
+                actor=by,
+                action=Action.UPDATE,
+                record=evaluation,
+                changed_fields=[f"unsaved_entries.{section.api_key}.discarded"],
+            )
+    return bool(deleted)
+
+
+def forget_section_draft(*, evaluation: Evaluation, by: User, section: Section) -> None:
+    """After the section saved: what was kept for it is in the record now."""
+    SectionDraft.objects.filter(evaluation=evaluation, author=by, section=section.slug).delete()

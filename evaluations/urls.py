@@ -12,4 +12,14 @@ urlpatterns = [
     path("evaluations/<uuid:public_id>/report.pdf", views.evaluation_report_pdf, name="report_pdf"),
     path("evaluations/<uuid:public_id>/addenda/", views.evaluation_addendum, name="addendum"),
     path("evaluations/<uuid:public_id>/<slug:section>/", views.evaluation_section, name="section"),
+    path(
+        "evaluations/<uuid:public_id>/<slug:section>/autosave/",
+        views.evaluation_section_autosave,
+        name="section_autosave",
+    ),
+    path(
+        "evaluations/<uuid:public_id>/<slug:section>/unsaved/discard/",
+        views.evaluation_section_discard,
+        name="section_discard",
+    ),
 ]

@@ -1,9 +1,16 @@
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import Conflict, StaleVersion
@@ -13,17 +20,24 @@ from evaluations.interpretation.record import DEFICIT_SECTIONS
 from evaluations.interpretation.trends import trend_series
 from evaluations.models import Evaluation
 from evaluations.pdf import render_pdf
+from evaluations.presentation.conflicts import as_content, differences
+from evaluations.presentation.menu import section_menu
 from evaluations.presentation.pages import evaluation_context, report_context, trend_charts
 from evaluations.sections import BILLING, SECTIONS, SECTIONS_BY_SLUG
 from evaluations.selectors import (
     can_read_content,
     fetch_record,
+    kept_section_drafts,
     list_evaluations,
     list_signable_baselines,
     patient_history,
+    row_presence,
 )
 from evaluations.services import (
     add_addendum,
+    discard_section_draft,
+    forget_section_draft,
+    keep_section_draft,
     record_evaluation_access_denied,
     record_evaluation_exported,
     record_evaluation_viewed,
@@ -157,15 +171,100 @@ def evaluation_report_pdf(request, public_id):
     return response
 
 
-@permission_required("evaluations.change_evaluation", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def evaluation_section(request, public_id, section):
+UNSAVED_SESSION_KEY = "evaluations.unsaved_section"
+NOT_TYPED = frozenset({"csrfmiddlewaretoken", "save", "save_next"})
+
+
+def _typed(request) -> dict[str, list[str]]:
+    """The posted section page as typed (what a SectionDraft keeps)."""
+    return {key: values for key, values in request.POST.lists() if key not in NOT_TYPED}
+
+
+def _as_post(data: dict[str, list[str]]) -> QueryDict:
+    posted = QueryDict(mutable=True)
+    for key, values in data.items():
+        posted.setlist(key, values)
+    return posted
+
+
+def _keeps_typing_when_signed_out(*, answers_json: bool = False):
+    """A section page posted after the session ended (idle or at its time limit) keeps what was
+    typed: it is held in the new, anonymous session, and comes back on the section page after
+    logging in again as the evaluation's therapist (the page, not the log-in, decides who may see it)."""
+
+    def decorate(view):
+        @login_not_required
+        @wraps(view)
+        def wrapper(request, public_id, section):
+            if request.user.is_authenticated:
+                return view(request, public_id, section)
+            page = reverse("evaluations:section", args=[public_id, section])
+            if request.method == "POST" and section in SECTIONS_BY_SLUG:
+                request.session[UNSAVED_SESSION_KEY] = {"path": page, "data": _typed(request)}
+                message = (
+                    "Your session ended before this was saved. Log in again: what you typed is kept "
+                    "and comes back on the page."
+                )
+                if answers_json:
+                    login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': page})}"
+                    return JsonResponse(
+                        {"state": "signed_out", "message": message, "login": login}, status=401
+                    )
+                messages.warning(request, message)
+            return redirect_to_login(page)
+
+        return wrapper
+
+    return decorate
+
+
+def _restore_after_log_in(request, spec, evaluation: Evaluation) -> None:
+    """What was posted to this page when the session ended becomes its kept entries."""
+    unsaved = request.session.get(UNSAVED_SESSION_KEY)
+    if not isinstance(unsaved, dict) or unsaved.get("path") != request.path:
+        return
+    del request.session[UNSAVED_SESSION_KEY]
+    data = unsaved.get("data")
+    posted = data.get("loaded_version", [""])[0] if isinstance(data, dict) else ""
+    if isinstance(data, dict) and isinstance(posted, str):
+        keep_section_draft(
+            evaluation=evaluation,
+            by=request.user,
+            section=spec,
+            data=data,
+            loaded_version=int(posted) if posted.isdigit() and len(posted) < 12 else 0,
+            reason="signed_out",
+        )
+
+
+def _section_or_404(section: str):
     spec = SECTIONS_BY_SLUG.get(section)
     if spec is None:
         raise Http404("No such section.")
+    return spec
+
+
+def _section_record(request, public_id, spec) -> EvaluationRecord:
     # Only this section's rows; the CPT section also reads every section a deficit can come from.
     loading = (spec, *DEFICIT_SECTIONS) if spec is BILLING else (spec,)
-    record = _record_or_404(request, public_id, sections=loading, addenda=False, baseline=True)
+    return _record_or_404(request, public_id, sections=loading, addenda=False, baseline=True)
+
+
+def _resolved(request, spec, record: EvaluationRecord, typed: dict) -> dict:
+    """After a conflict: the parts the therapist chose to keep as saved replace what was typed."""
+    saved = as_content(spec, record.content(spec))
+    return {
+        key: saved[key] if request.POST.get(f"resolve-{key}") == "saved" and key in saved else value
+        for key, value in typed.items()
+    }
+
+
+@_keeps_typing_when_signed_out()
+@permission_required("evaluations.change_evaluation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evaluation_section(request, public_id, section):
+    spec = _section_or_404(section)
+    record = _section_record(request, public_id, spec)
     evaluation = record.evaluation
     closed = _closed_draft(
         request, evaluation, signed="This evaluation is signed and cannot change. Add an addendum instead."
@@ -174,39 +273,76 @@ def evaluation_section(request, public_id, section):
         return closed
     version = evaluation.version
     status = 200
-    editor = SectionEditor(spec, record, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and editor.is_valid():
-        try:
-            save_sections(
-                record=record,
-                by=request.user,
-                contents={spec: editor.content()},
-                expected_version=_posted_version(request),
-            )
-        except ValidationError as error:
-            editor.add_errors(error)
-        except StaleVersion as stale:
-            # Saved meanwhile in another tab, window or by another writer: rows are replaced as a
-            # list, so saving this older copy would silently undo that work. Nothing was saved;
-            # what was typed stays in the form, and saving again replaces the saved version.
-            messages.warning(
-                request,
-                "This evaluation was saved elsewhere (another tab or window?) after you opened this page, "
-                "so nothing was saved. What you typed is still below. Open the saved version in another "
-                "tab to compare; press Save again to replace this section with what is below.",
-            )
-            version, status = stale.current_version, 409
-        except Conflict as conflict:
-            messages.error(request, str(conflict))
-            return redirect("evaluations:detail", public_id=evaluation.public_id)
-        else:
-            messages.success(request, f"{spec.title} saved.")
-            following = SECTIONS[SECTIONS.index(spec) + 1] if spec is not SECTIONS[-1] else None
-            if "save_next" in request.POST and following is not None:
-                return redirect("evaluations:section", public_id=evaluation.public_id, section=following.slug)
-            return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
-    elif request.method == "GET":
+    conflict: list = []
+    kept = None
+    data = request.POST if request.method == "POST" else None
+    if request.method == "GET":
+        _restore_after_log_in(request, spec, evaluation)
         record_evaluation_viewed(evaluation=evaluation, by=request.user)
+    drafts = kept_section_drafts(viewer=request.user, evaluation=evaluation)
+    if request.method == "GET" and spec.slug in drafts:
+        kept = drafts[spec.slug]
+        data, version = _as_post(kept.data), kept.loaded_version
+    editor = SectionEditor(spec, record, data)
+    if request.method == "POST":
+        typed = _typed(request)
+        posted_version = _posted_version(request)
+        if not editor.is_valid():
+            drafts[spec.slug] = keep_section_draft(
+                evaluation=evaluation,
+                by=request.user,
+                section=spec,
+                data=typed,
+                loaded_version=posted_version,
+                reason="errors",
+            )
+        else:
+            content = _resolved(request, spec, record, editor.content())
+            try:
+                save_sections(
+                    record=record, by=request.user, contents={spec: content}, expected_version=posted_version
+                )
+            except ValidationError as error:
+                editor.add_errors(error)
+                drafts[spec.slug] = keep_section_draft(
+                    evaluation=evaluation,
+                    by=request.user,
+                    section=spec,
+                    data=typed,
+                    loaded_version=posted_version,
+                    reason="errors",
+                )
+            except StaleVersion as stale:
+                # Saved meanwhile in another tab, window or by another writer: rows are replaced as a
+                # list, so saving this older copy would silently undo that work. Nothing was saved;
+                # what was typed stays in the form (and is kept), and both versions are shown side by
+                # side for the therapist to keep either, part by part.
+                drafts[spec.slug] = keep_section_draft(
+                    evaluation=evaluation,
+                    by=request.user,
+                    section=spec,
+                    data=typed,
+                    loaded_version=posted_version,
+                    reason="conflict",
+                )
+                conflict = differences(spec, as_content(spec, record.content(spec)), content)
+                version, status = stale.current_version, 409
+            except Conflict as conflict_error:
+                messages.error(request, str(conflict_error))
+                return redirect("evaluations:detail", public_id=evaluation.public_id)
+            else:
+                forget_section_draft(evaluation=evaluation, by=request.user, section=spec)
+                messages.success(request, f"{spec.title} saved.")
+                following = SECTIONS[SECTIONS.index(spec) + 1] if spec is not SECTIONS[-1] else None
+                if "save_next" in request.POST and following is not None:
+                    return redirect(
+                        "evaluations:section", public_id=evaluation.public_id, section=following.slug
+                    )
+                return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
+    elif kept is not None and editor.is_valid() and kept.loaded_version != evaluation.version:
+        # Kept entries typed against an older version: show what changed since, side by side.
+        conflict = differences(spec, as_content(spec, record.content(spec)), editor.content())
+        version = evaluation.version
     editor.describe_errors()
     return render(
         request,
@@ -215,14 +351,92 @@ def evaluation_section(request, public_id, section):
             "evaluation": evaluation,
             "patient": evaluation.patient,
             "section": spec,
-            "sections": SECTIONS,
+            "menu": section_menu(row_presence(evaluation), record, spec, drafts),
             "editor": editor,
             "is_last": spec is SECTIONS[-1],
             "cpt": record.cpt if spec is BILLING else None,
             "loaded_version": version,
+            "kept": kept,
+            "conflict": conflict,
         },
         status=400 if request.method == "POST" and status == 200 else status,
     )
+
+
+@_keeps_typing_when_signed_out(answers_json=True)
+@permission_required("evaluations.change_evaluation", raise_exception=True)
+@require_POST
+def evaluation_section_autosave(request, public_id, section):
+    """The section page saving itself while the therapist types: valid entries are saved to the
+    draft evaluation; entries with errors are kept (not saved) with their messages; a newer save
+    elsewhere stops autosaving until the therapist compares the two. Answers JSON."""
+    spec = _section_or_404(section)
+    record = _section_record(request, public_id, spec)
+    evaluation = record.evaluation
+    if evaluation.is_signed or evaluation.patient.is_archived:
+        message = "This evaluation is signed and cannot change." if evaluation.is_signed else ARCHIVED_MESSAGE
+        return JsonResponse({"state": "closed", "message": message}, status=409)
+    if evaluation.therapist_id != request.user.pk:
+        raise PermissionDenied("Only the evaluation's own therapist edits this draft.")
+    editor = SectionEditor(spec, record, request.POST)
+    posted_version = _posted_version(request)
+    at = f"{timezone.localtime():%H:%M}"
+
+    def keep(reason: str) -> None:
+        keep_section_draft(
+            evaluation=evaluation,
+            by=request.user,
+            section=spec,
+            data=_typed(request),
+            loaded_version=posted_version,
+            reason=reason,
+        )
+
+    if editor.is_valid():
+        try:
+            save_sections(
+                record=record,
+                by=request.user,
+                contents={spec: editor.content()},
+                expected_version=posted_version,
+            )
+        except ValidationError as error:
+            editor.add_errors(error)
+        except StaleVersion:
+            keep("conflict")
+            return JsonResponse(
+                {
+                    "state": "conflict",
+                    "at": at,
+                    "message": "Saved elsewhere meanwhile (another tab or window?). What you typed is kept: "
+                    "press Save to compare both versions and keep either.",
+                },
+                status=409,
+            )
+        except Conflict as conflict:
+            return JsonResponse({"state": "closed", "message": str(conflict)}, status=409)
+        else:
+            forget_section_draft(evaluation=evaluation, by=request.user, section=spec)
+            return JsonResponse({"state": "saved", "at": at, "version": record.evaluation.version})
+    keep("errors")
+    errors = editor.error_map()
+    return JsonResponse(
+        {"state": "kept", "at": at, "errors": errors, "count": sum(map(len, errors.values()))}
+    )
+
+
+@permission_required("evaluations.change_evaluation", raise_exception=True)
+@require_POST
+def evaluation_section_discard(request, public_id, section):
+    """Drop the entries kept for a section; the page shows the saved section again."""
+    spec = _section_or_404(section)
+    evaluation = _record_or_404(request, public_id, sections=(), addenda=False).evaluation
+    closed = _closed_draft(request, evaluation, signed="This evaluation is signed and cannot change.")
+    if closed is not None:
+        return closed
+    if discard_section_draft(evaluation=evaluation, by=request.user, section=spec):
+        messages.info(request, "The unsaved entries were discarded. This is the section as saved.")
+    return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
 
 
 def _closed_draft(request, evaluation: Evaluation, *, signed: str) -> HttpResponse | None:

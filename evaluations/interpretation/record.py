@@ -101,6 +101,12 @@ class EvaluationRecord:
         """The rows of one list of a section (lists sharing a table are split by their scope)."""
         return [row for row in self.table(spec.related_name) if spec.belongs(row)]
 
+    def any_rows(self, spec: RowList, **equal: Any) -> bool:
+        """Whether the list has a row whose fields equal `equal` (checklist.Facts)."""
+        return any(
+            all(getattr(row, name) == value for name, value in equal.items()) for row in self.rows(spec)
+        )
+
     def has_rows(self, related_name: str) -> bool:
         return related_name in self.loaded
 

@@ -11,6 +11,7 @@ works as before (and the app label stays `evaluations`).
 from evaluations.models.base import GRIP_MAX_KG, PINCH_MAX_KG, EvaluationRow, TrialsMixin
 from evaluations.models.checklists import ActivityRating, FunctionalScaleScore
 from evaluations.models.cognition import CognitiveFinding, CognitiveScreen
+from evaluations.models.drafts import SectionDraft
 from evaluations.models.evaluation import Addendum, Evaluation, EvaluationQuerySet
 from evaluations.models.imbalance import (
     AffectedOccupationFinding,
@@ -57,6 +58,7 @@ __all__ = [
     "PlannedIntervention",
     "RangeOfMotionMeasurement",
     "RoleEntry",
+    "SectionDraft",
     "SignSymptomFinding",
     "StrengthMeasurement",
     "TrialsMixin",

@@ -136,10 +136,13 @@ def fill_checklist(page: Page, index: int, clicked: str, keyed: str) -> None:
     save(page, index)
     # The saved ratings come back checked.
     sections = page.get_by_role("navigation", name="Sections")
-    sections.get_by_role("link", name=SECTIONS[index].title, exact=True).click()
+    # The menu tells each section's state: this one now has what signing needs from it.
+    sections.get_by_role("link", name=re.compile(rf"^{re.escape(SECTIONS[index].title)}\W+complete$")).click()
     expect(page.get_by_label(f"{clicked}: Minimal assist")).to_be_checked()
     expect(page.get_by_label(f"{keyed}: Modified independent")).to_be_checked()
-    sections.get_by_role("link", name=SECTIONS[index + 1].title, exact=True).click()
+    sections.get_by_role(
+        "link", name=re.compile(rf"^{re.escape(SECTIONS[index + 1].title)}\W+(not started|in progress)$")
+    ).click()
 
 
 def fill_muscle_imbalance(page: Page) -> None:

@@ -114,7 +114,7 @@ def test_two_section_saves_from_one_page_version_one_wins_the_other_keeps_its_ty
             else "Typed in the first tab"
         )
         page = loser.content.decode()
-        assert "saved elsewhere" in page
+        assert "Saved elsewhere meanwhile: choose what to keep" in page
         assert lost_text in page  # nothing typed is lost from the loser's form
         assert f'name="loaded_version" value="{stored.version}"' in page
 

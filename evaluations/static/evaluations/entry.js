@@ -1,5 +1,5 @@
-// Section entry without round trips: rows are added and removed in place, Enter moves down a
-// column (and adds a row after the last one), and leaving with unsaved changes asks first.
+// Section entry without round trips: rows are added and removed in place, and Enter moves down a
+// column (and adds a row after the last one). Saving as one types is autosave.js.
 // Served from our own static files (no build step, nothing inline, so the CSP holds). Without
 // JavaScript the page still works: it has a few blank rows, and saving gives more.
 (function () {
@@ -67,19 +67,5 @@
     });
   }
 
-  function guardUnsaved(form) {
-    var dirty = false;
-    form.addEventListener("input", function () { dirty = true; });
-    form.addEventListener("change", function () { dirty = true; });
-    form.addEventListener("submit", function () { dirty = false; });
-    window.addEventListener("beforeunload", function (event) {
-      if (dirty) {
-        event.preventDefault();
-        event.returnValue = "";
-      }
-    });
-  }
-
   document.querySelectorAll("table[data-row-list]").forEach(rowList);
-  document.querySelectorAll("form[data-section-form]").forEach(guardUnsaved);
 })();
