@@ -32,6 +32,18 @@
     status.classList.toggle("is-stopped", kind === "stopped");
   }
 
+  // The section menu's mark for this section follows what autosave found.
+  var menuMark = document.querySelector('.section-nav a[aria-current="page"] .section-mark');
+  function markSection(hasErrors) {
+    if (!menuMark) return;
+    if (hasErrors) {
+      menuMark.dataset.before = menuMark.dataset.before || menuMark.textContent;
+      menuMark.textContent = "!";
+    } else if (menuMark.dataset.before && menuMark.textContent === "!") {
+      menuMark.textContent = "◐";
+    }
+  }
+
   function clearMarks() {
     form.querySelectorAll("[data-autosave-error]").forEach(function (node) { node.remove(); });
     form.querySelectorAll("[data-autosave-invalid]").forEach(function (node) {
@@ -89,9 +101,11 @@
         if (answer.state === "saved") {
           version.value = String(answer.version);
           clearMarks();
+          markSection(false);
           show("Saved " + answer.at);
         } else if (answer.state === "kept") {
           var unplaced = markErrors(answer.errors || {});
+          markSection(true);
           show("Not saved yet (kept " + answer.at + "): " + answer.count + " entr" + (answer.count === 1 ? "y needs" : "ies need") +
             " correcting" + (unplaced.length ? ": " + unplaced.join(" ") : "."), "kept");
         } else {
