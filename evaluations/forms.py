@@ -9,6 +9,9 @@ A section page has up to three kinds of parts:
 All of them turn into the content dict that `services.save_sections` takes.
 """
 
+import copy
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common.models import concrete_field, related_model
-from evaluations.choices import AssistLevel, EvaluationKind
+from evaluations.choices import AssistLevel, EvaluationKind, Side
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
 from evaluations.sections import RowList, Section
@@ -78,29 +81,37 @@ def section_fields_form(section: Section) -> type[forms.ModelForm] | None:
     return forms.modelform_factory(model, form=SectionFieldsForm, fields=list(names))
 
 
+def _prepare_fields(form: forms.BaseForm, spec: RowList, current_ids: dict, choices: dict) -> None:
+    """Widgets and catalogue options of a row's fields."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            # Catalogue entries travel by code (no database ids in pages), and the options
+            # are read once per list, not once per row.
+            field.queryset = _catalogue_queryset(spec, name, current_ids.get(name, set()))
+            field.to_field_name = "code"
+            field.widget.choices = choices[name]
+        if isinstance(field, forms.CharField) and (field.max_length or 0) >= LONG_TEXT:
+            # Goals, problems, notes: a box that wraps and grows with what is typed (CSS
+            # field-sizing), one line while empty.
+            field.widget = forms.Textarea(attrs={"rows": 1, **field.widget_attrs(forms.Textarea())})
+        elif isinstance(field.widget, forms.Textarea):
+            field.widget = forms.TextInput(attrs=field.widget_attrs(forms.TextInput()))
+        if isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        _bootstrap(field)
+        field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
 class RowForm(forms.ModelForm):
     """One measurement or finding. A blank row is ignored; a row can be removed with its checkbox."""
+
+    # A row offered from the baseline (re-evaluation): left without a new value it is not saved.
+    offered = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, spec: RowList, current_ids: dict, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField):
-                # Catalogue entries travel by code (no database ids in pages), and the options
-                # are read once per list, not once per row.
-                field.queryset = _catalogue_queryset(spec, name, current_ids.get(name, set()))
-                field.to_field_name = "code"
-                field.widget.choices = choices[name]
-            if isinstance(field, forms.CharField) and (field.max_length or 0) >= LONG_TEXT:
-                # Goals, problems, notes: a box that wraps and grows with what is typed (CSS
-                # field-sizing), one line while empty.
-                field.widget = forms.Textarea(attrs={"rows": 1, **field.widget_attrs(forms.Textarea())})
-            elif isinstance(field.widget, forms.Textarea):
-                field.widget = forms.TextInput(attrs=field.widget_attrs(forms.TextInput()))
-            if isinstance(field, forms.DateField):
-                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            _bootstrap(field)
-            field.widget.attrs.setdefault("aria-label", str(field.label))
+        _prepare_fields(self, spec, current_ids, choices)
 
     def _post_clean(self):
         # Row rules that need the evaluation (and full model validation) run in the service;
@@ -112,6 +123,137 @@ class RowForm(forms.ModelForm):
             self.instance.clean()
         except ValidationError as error:
             self._update_errors(error)  # type: ignore[attr-defined]  # ModelForm's own, as in its _post_clean
+
+
+SIDES = ("left", "right")
+SINGLE_SIDES = [
+    (Side.BILATERAL.value, "Bilateral"),
+    (Side.MIDLINE.value, "Midline"),
+    (Side.NONE.value, "Not sided"),
+]
+
+
+# Body regions a therapist examines together, by the catalogue codes of their muscle groups and
+# joint motions: choosing one adds its standard lines in one step.
+REGIONS = (
+    ("shoulder", "Shoulder", ("shoulder_", "scapular_")),
+    ("elbow", "Elbow and forearm", ("elbow_", "forearm_")),
+    ("wrist", "Wrist", ("wrist_",)),
+    ("hip", "Hip", ("hip_",)),
+    ("knee", "Knee", ("knee_",)),
+    ("ankle", "Ankle and foot", ("ankle_", "foot_")),
+    ("trunk", "Neck and trunk", ("neck_", "trunk_", "cervical_", "thoracolumbar_")),
+)
+REGION_KEYS = ("muscle_group", "joint_motion")
+# What the side-to-side difference compares, and the values' heading, by the list's value fields.
+PAIR_KINDS = {
+    ("grade",): ("grade", "grade"),
+    ("degrees", "is_painful"): ("degrees", "degrees"),
+    ("trial_1_kg", "trial_2_kg", "trial_3_kg"): ("kg", "trials 1–3, kg"),
+    ("value",): ("value", "value"),
+    ("finding",): ("", "finding"),
+}
+
+
+def pair_layout(spec: RowList) -> tuple[list[str], list[str]]:
+    """A paired list's line: what names the measure (its carried fields but the side), and the
+    values measured on each side."""
+    keys = [name for name in spec.carry if name != spec.paired_by]
+    values = [name for name in spec.fields if name not in spec.carry and name != "notes"]
+    return keys, values
+
+
+class PairForm(forms.Form):
+    """One line of a paired list: a measure with its Left and Right values (or one value, for a
+    bilateral, midline or unsided measure), turned into one row per side."""
+
+    spec: RowList
+    keys: list[str]
+    values: list[str]
+
+    def __init__(self, *args, spec: RowList, current_ids: dict, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        _prepare_fields(self, spec, current_ids, choices)
+        for side in SIDES:
+            for name in self.values:
+                self.fields[f"{side}_{name}"].widget.attrs["data-side"] = side
+        self.rows_out: list[tuple[str, dict]] = []  # (the side's field prefix, the row)
+
+    @classmethod
+    def for_list(cls, spec: RowList) -> type["PairForm"]:
+        keys, values = pair_layout(spec)
+        model_fields = forms.fields_for_model(spec.model, fields=[*keys, *values, "notes"])
+        attrs: dict[str, Any] = {"spec": spec, "keys": keys, "values": values}
+        for name in keys:
+            attrs[name] = model_fields[name]
+        if spec.paired_by == "side":
+            attrs["sides"] = forms.ChoiceField(
+                choices=[("pair", "Left / Right"), *SINGLE_SIDES], initial="pair", label="Sides"
+            )
+        for side in SIDES:
+            for name in values:
+                field = copy.deepcopy(model_fields[name])
+                field.required = False
+                field.label = f"{side.title()}: {field.label}"
+                attrs[f"{side}_{name}"] = field
+        attrs["notes"] = model_fields["notes"]
+        attrs["offered"] = forms.BooleanField(required=False, widget=forms.HiddenInput)
+        return type(f"{spec.model.__name__}PairForm", (cls,), attrs)
+
+    def side_fields(self, side: str) -> list:
+        return [self[f"{side}_{name}"] for name in self.values]
+
+    def left_fields(self) -> list:
+        return self.side_fields("left")
+
+    def right_fields(self) -> list:
+        return self.side_fields("right")
+
+    def key_fields(self) -> list:
+        return [self[name] for name in self.keys]
+
+    def clean(self):
+        data = super().clean() or {}
+        by = self.spec.paired_by
+        if any(data.get(name) is None for name in self.keys):
+            return data  # the key's own "required" error says it
+        sides = data.get("sides") or "pair"
+        entry = data.get(self.keys[0]) if self.keys else None
+        if entry is not None and getattr(entry, "is_sided", True) is False:
+            sides = Side.NONE.value  # a test the catalogue says is not done per side
+        typed = {
+            side: any(data.get(f"{side}_{name}") not in (None, "", False) for name in self.values)
+            for side in SIDES
+        }
+        if sides == "pair":
+            chosen = [(side, side) for side in SIDES if typed[side]]
+        else:
+            source = "right" if typed["right"] and not typed["left"] else "left"
+            if typed["left"] and typed["right"]:
+                self.add_error(
+                    f"right_{self.values[0]}",
+                    f"A {dict(SINGLE_SIDES)[sides].lower()} measure has one value: leave Right empty.",
+                )
+            chosen = [(sides, source)] if typed[source] else []
+        if not chosen and not data.get("offered"):
+            raise ValidationError("Enter the left or the right value, or remove this line.")
+        self.rows_out = []
+        for side, source in chosen:
+            row = {name: data.get(name) for name in self.keys}
+            row[by] = side
+            row.update({name: data.get(f"{source}_{name}") for name in self.values})
+            row["notes"] = data.get("notes", "")
+            instance = self.spec.model(**{k: v for k, v in row.items() if v is not None})
+            try:
+                instance.clean_fields(exclude=["evaluation", *self.keys, by, "notes"])
+                instance.clean()
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    target = f"{source}_{name}" if name in self.values else None
+                    for message in messages:
+                        self.add_error(target, message)
+            self.rows_out.append((source, {name: row.get(name) for name in self.spec.fields}))
+        return data
 
 
 class GridRowForm(forms.Form):
@@ -240,51 +382,8 @@ class Part:
                 initial={name: [getattr(row, name).code for row in rows]},
             )
         else:
-            initial = [{name: self._initial_value(row, name) for name in spec.fields} for row in rows]
-            # A re-evaluation's list not yet saved starts from the baseline's rows: what was
-            # measured and how, with the values left to measure anew. Carried rows are offered, not
-            # stored: one left without a new value is not saved. The baseline is signed, so a
-            # posted page reads it the same.
-            before_rows = baseline.rows(spec) if baseline is not None and spec.carry else []
-            self.carried = (
-                [{name: self._initial_value(row, name) for name in spec.carry} for row in before_rows]
-                if not rows
-                else []
-            )
-            self.baseline_date = baseline.evaluation.date_of_service if before_rows else None
-            limit = spec.max_rows or MAX_ROWS
-            form_class = forms.modelform_factory(spec.model, form=RowForm, fields=list(spec.fields))
-            formset_class = forms.formset_factory(
-                form_class,
-                formset=CarriedRowFormSet if self.carried else RowFormSet,
-                extra=min((2 if rows else 3) + len(self.carried), limit - len(rows)),
-                can_delete=True,
-                max_num=limit,
-                absolute_max=limit,
-                validate_max=True,
-            )
-            choices = {
-                name: [
-                    ("", "---------"),
-                    *(
-                        (entry.code, str(entry))
-                        for entry in _catalogue_queryset(spec, name, current_ids[name])
-                    ),
-                ]
-                for name in catalogue_fields
-            }
-            self.formset = formset_class(
-                data,
-                prefix=prefix,
-                # A posted page is judged on what it holds, not against the rows stored now: a page
-                # opened before another save still reads as what its user typed.
-                initial=self.carried or (initial if data is None else None),
-                form_kwargs={"spec": spec, "current_ids": current_ids, "choices": choices},
-            )
-            before = {self._carry_key(row): _describe_values(spec, row) for row in before_rows}
-            for form in self.formset.forms:
-                form.before = before.get(self._carry_key(form.initial)) if form.initial else None
-        self.content_forms: list = []
+            self._build_rows(data, rows, baseline, catalogue_fields, current_ids)
+        self.content_forms: list[tuple[Any, str | None]] = []
 
     def _carry_key(self, row) -> tuple:
         if isinstance(row, dict):
@@ -297,6 +396,146 @@ class Part:
             target = getattr(row, name)
             return target.code if target is not None else None
         return getattr(row, field.attname)
+
+    def _lines(self, rows) -> list[dict]:
+        """Stored rows as the page's lines: one per row, or for a paired list one per measure with
+        its left and right values (a bilateral, midline or unsided row is a line of its own)."""
+        spec = self.spec
+        if not spec.paired_by:
+            return [
+                {name: self._initial_value(row, name) for name in spec.fields}
+                | {"before": {"left": _describe_values(spec, row)}}
+                for row in rows
+            ]
+        keys, values = pair_layout(spec)
+        lines: list[dict] = []
+        open_pairs: dict[tuple, dict] = {}
+        for row in rows:
+            key = tuple(self._initial_value(row, name) for name in keys)
+            side = getattr(row, spec.paired_by)
+            line = open_pairs.get(key) if side in SIDES else None
+            if line is None or f"{side}_{values[0]}" in line:
+                line = {name: value for name, value in zip(keys, key, strict=True)}
+                line["sides"] = "pair" if side in SIDES else side
+                lines.append(line)
+                if side in SIDES:
+                    open_pairs[key] = line
+            prefix = side if side in SIDES else "left"
+            line.update({f"{prefix}_{name}": self._initial_value(row, name) for name in values})
+            notes = [n for n in (line.get("notes", ""), row.notes) if n]
+            line["notes"] = "; ".join(dict.fromkeys(notes))
+            line.setdefault("before", {})[prefix] = _describe_values(spec, row)
+        return lines
+
+    def with_region(self, data, slug: str):
+        """The posted page with a region's lines added after its last line (no script: the button
+        posts the page, which comes back with the lines and nothing saved)."""
+        region = next((r for r in self.regions if r["slug"] == slug), None)
+        total = data.get(f"{self.prefix}-TOTAL_FORMS", "")
+        if region is None or not total.isdigit():
+            return data
+        data = data.copy()
+        index = int(total)
+        limit = (self.spec.max_rows or MAX_ROWS) // 2
+        key = pair_layout(self.spec)[0][0]
+        for code in region["codes"]:
+            if index >= limit:
+                break
+            data[f"{self.prefix}-{index}-{key}"] = code
+            data[f"{self.prefix}-{index}-sides"] = "pair"
+            data[f"{self.prefix}-{index}-offered"] = "True"  # like a baseline's offer: unsaved until measured
+            if "mode" in self.spec.fields:
+                data[f"{self.prefix}-{index}-mode"] = "active"
+            index += 1
+        data[f"{self.prefix}-TOTAL_FORMS"] = str(index)
+        return data
+
+    def _line_key(self, line: dict) -> tuple:
+        names = pair_layout(self.spec)[0] if self.spec.paired_by else list(self.spec.carry)
+        sides = (line.get("sides", "pair"),) if self.spec.paired_by else ()
+        return (*(line.get(name) for name in names), *sides)
+
+    def _build_rows(self, data, rows, baseline, catalogue_fields, current_ids) -> None:
+        spec = self.spec
+        if spec.paired_by:
+            self.kind = "pairs"
+        saved = self._lines(rows)
+        # A re-evaluation offers the baseline's rows not measured again yet: what was measured and
+        # how, with the values left to measure anew and the earlier value beside. An offer left
+        # without a new value is not saved. The baseline is signed, so a posted page reads it the same.
+        before_rows = baseline.rows(spec) if baseline is not None and spec.carry else []
+        measured = {self._line_key(line) for line in saved}
+        offers = []
+        for line in self._lines(before_rows):
+            if self._line_key(line) in measured:
+                continue
+            offer = {k: v for k, v in line.items() if k in spec.carry or k in ("sides", "before")}
+            offers.append({**offer, "offered": True})
+        self.carried = offers
+        self.baseline_date = baseline.evaluation.date_of_service if before_rows else None
+        choices = {
+            name: [
+                ("", "---------"),
+                *((entry.code, str(entry)) for entry in _catalogue_queryset(spec, name, current_ids[name])),
+            ]
+            for name in catalogue_fields
+        }
+        self.regions: list[dict] = []
+        if spec.paired_by:
+            keys, values = pair_layout(spec)
+            self.pair_kind, self.value_label = PAIR_KINDS.get(tuple(values), ("", ""))
+            if keys and keys[0] in REGION_KEYS:
+                active = [code for code, _label in choices[keys[0]] if code]
+                self.regions = [
+                    {"slug": slug, "label": label, "codes": codes}
+                    for slug, label, prefixes in REGIONS
+                    if (codes := [code for code in active if code.startswith(prefixes)])
+                ]
+        before_by_key = {self._line_key(line): line.get("before", {}) for line in self._lines(before_rows)}
+        limit = spec.max_rows or MAX_ROWS
+        if spec.paired_by:
+            limit //= 2  # a line holds two rows
+            if not pair_layout(spec)[0]:
+                limit = 1  # one measure per side (grip): one line
+            form_class: type[forms.BaseForm] = PairForm.for_list(spec)
+        else:
+            form_class = forms.modelform_factory(spec.model, form=RowForm, fields=list(spec.fields))
+        formset_class = forms.formset_factory(
+            form_class,
+            formset=CarriedRowFormSet if offers else RowFormSet,
+            extra=max(0, min((2 if saved else 3) + len(offers), limit - len(saved))),  # blank lines
+            can_delete=True,
+            max_num=limit,
+            absolute_max=limit,
+            validate_max=True,
+        )
+        if data is None:
+            initial = [{k: v for k, v in line.items() if k != "before"} for line in [*saved, *offers]]
+        else:
+            # A posted page is judged on what it holds, not against the rows stored now (a page opened
+            # before another save still reads as what its user typed); an offer it holds is known by
+            # its marker, and starts from what it offered, so one left untouched is not a change.
+            carried_names = [*spec.carry, "sides"] if spec.paired_by else list(spec.carry)
+            total = data.get(f"{self.prefix}-TOTAL_FORMS", "")
+            count = min(int(total), limit) if total.isdigit() and len(total) < 6 else 0
+            initial = [
+                {name: data.get(f"{self.prefix}-{index}-{name}") for name in carried_names}
+                | {"offered": True}
+                if data.get(f"{self.prefix}-{index}-offered") in ("True", "on", "1")
+                else {}
+                for index in range(count)
+            ]
+        self.formset = formset_class(
+            data,
+            prefix=self.prefix,
+            initial=initial or None,
+            form_kwargs={"spec": spec, "current_ids": current_ids, "choices": choices},
+        )
+        for form in self.formset.forms:
+            line = form.initial or {}
+            before = before_by_key.get(self._line_key(line), {}) if line else {}
+            # What was measured at baseline, read by the template beside the value(s).
+            form.before = before if spec.paired_by else before.get("left")
 
     def _build_grid(self, data, current_ids: set[int], baseline=None):
         activities = list(
@@ -368,7 +607,7 @@ class Part:
             name = self.spec.fields[0]
             for entry in self.form.cleaned_data[name]:
                 items.append({name: entry, "notes": self.notes.get(entry.pk, "")})
-                self.content_forms.append(self.form)
+                self.content_forms.append((self.form, None))
         elif self.kind == "grid":
             for form in self.formset.forms:
                 data = form.cleaned_data
@@ -376,23 +615,32 @@ class Part:
                     continue
                 activity = self.activities[data["activity"]]  # is_valid() checked every code
                 items.append({**{k: v for k, v in data.items() if k != "activity"}, "activity": activity})
-                self.content_forms.append(form)
+                self.content_forms.append((form, None))
         else:
-            for index, form in enumerate(self.formset.forms):
-                if not form.has_changed() and (not form.initial or index < len(self.carried)):
-                    continue  # a blank row, or a carried one not measured again
-                if form.cleaned_data.get("DELETE") or not form.cleaned_data:
+            measured = [name for name in self.spec.fields if name not in self.spec.carry and name != "notes"]
+            for form in self.formset.forms:
+                if not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                    continue  # a blank line, an offer not measured again, or one removed
+                if self.kind == "pairs":
+                    for source, row in form.rows_out:
+                        items.append(row)
+                        self.content_forms.append((form, source))
                     continue
-                items.append({name: form.cleaned_data.get(name) for name in self.spec.fields})
-                self.content_forms.append(form)
+                data = form.cleaned_data
+                if data.get("offered") and all(data.get(name) in (None, "", False) for name in measured):
+                    continue
+                items.append({name: data.get(name) for name in self.spec.fields})
+                self.content_forms.append((form, None))
         return items
 
     def add_error(self, index: int, field: str, messages: list[str]):
-        form = self.content_forms[index] if index < len(self.content_forms) else None
-        target = form if form is not None else (self.form if self.kind == "picks" else self.formset.forms[0])
-        known = field in target.fields
+        form, source = self.content_forms[index] if index < len(self.content_forms) else (None, None)
+        if form is None:
+            form = self.form if self.kind == "picks" else self.formset.forms[0]
+        name = f"{source}_{field}" if source and f"{source}_{field}" in form.fields else field
+        known = name in form.fields
         for message in messages:
-            target.add_error(field if known else None, message)
+            form.add_error(name if known else None, message)
 
 
 class SectionEditor:

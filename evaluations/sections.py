@@ -34,6 +34,9 @@ class RowList:
     # What a re-evaluation or discharge starts from: these fields of each baseline row are
     # offered again (what was measured, and how), the rest is measured anew. Empty: not carried.
     carry: tuple[str, ...] = ()
+    # Entered as one line per measure with a Left and a Right value (stored one row per side):
+    # the field holding the side ("side" or "hand"). Empty: one row per line.
+    paired_by: str = ""
 
     @property
     def related_name(self) -> str:
@@ -129,6 +132,7 @@ PHYSICAL = Section(
             "Strength (manual muscle test)",
             unique_by=("muscle_group", "side"),
             carry=("muscle_group", "side"),
+            paired_by="side",
         ),
         RowList(
             "range_of_motion",
@@ -137,6 +141,7 @@ PHYSICAL = Section(
             "Range of motion",
             unique_by=("joint_motion", "side", "mode"),
             carry=("joint_motion", "side", "mode"),
+            paired_by="side",
         ),
         RowList(
             "flexibility",
@@ -145,6 +150,7 @@ PHYSICAL = Section(
             "Flexibility",
             unique_by=("test", "side"),
             carry=("test", "side"),
+            paired_by="side",
         ),
         RowList(
             "pinch",
@@ -153,6 +159,7 @@ PHYSICAL = Section(
             "Pinch strength (pinch gauge, kg)",
             unique_by=("pinch", "hand"),
             carry=("pinch", "hand"),
+            paired_by="hand",
         ),
         RowList(
             "grip",
@@ -161,6 +168,7 @@ PHYSICAL = Section(
             "Grip strength (dynamometer, kg)",
             unique_by=("hand",),
             carry=("hand",),
+            paired_by="hand",
         ),
     ),
 )
@@ -178,6 +186,7 @@ NEUROMUSCULAR = Section(
             ("test", "side", "value", "notes"),
             "Timed and counted tests",
             carry=("test", "side"),
+            paired_by="side",
         ),
     ),
 )

@@ -284,7 +284,15 @@ def evaluation_section(request, public_id, section):
         kept = drafts[spec.slug]
         data, version = _as_post(kept.data), kept.loaded_version
     editor = SectionEditor(spec, record, data)
-    if request.method == "POST":
+    adding = request.method == "POST" and request.POST.get("add_region")
+    if adding:
+        # Without script, "Add region" posts the page: it comes back with the lines, nothing saved.
+        part = next((part for part in editor.parts if part.key == adding), None)
+        if part is not None:
+            data = part.with_region(request.POST, request.POST.get(f"add_region-{part.key}", ""))
+            editor = SectionEditor(spec, record, data)
+        version = _posted_version(request)
+    elif request.method == "POST":
         typed = _typed(request)
         posted_version = _posted_version(request)
         if not editor.is_valid():
@@ -359,7 +367,7 @@ def evaluation_section(request, public_id, section):
             "kept": kept,
             "conflict": conflict,
         },
-        status=400 if request.method == "POST" and status == 200 else status,
+        status=400 if request.method == "POST" and status == 200 and not adding else status,
     )
 
 

@@ -21,7 +21,9 @@ def draft(live_server) -> Evaluation:
 
 @pytest.mark.browser
 @pytest.mark.usefixtures("live_db")
-def test_rows_are_added_and_removed_in_place_and_one_save_keeps_them_all(page: Page, live_server, draft):
+def test_paired_lines_by_region_with_keyboard_grades_and_the_side_difference_in_one_save(
+    page: Page, live_server, draft
+):
     log_in(page, live_server.url, "ot")
     page.goto(f"{live_server.url}/evaluations/{draft.public_id}/physical-function/")
     posts: list[str] = []
@@ -34,54 +36,71 @@ def test_rows_are_added_and_removed_in_place_and_one_save_keeps_them_all(page: P
         ),
     )
     strength = page.locator('table[data-row-list="strength"] tbody tr')
-    expect(strength).to_have_count(3)  # the blank rows a page has without any script
-    expect(page.locator("[data-no-script-hint=strength]")).to_be_hidden()  # says "save for more rows"
+    expect(strength).to_have_count(3)  # the blank lines a page has without any script
+    expect(page.locator("[data-no-script-hint=strength]")).to_be_hidden()  # says "save for more lines"
 
-    add = page.get_by_role("button", name="Add a row to strength (manual muscle test)")
-    for _ in range(3):
-        add.click()
+    # The hip's six muscle groups, one line each with a Left and a Right grade: blank lines first.
+    page.get_by_label("Add a body region's standard lines:").first.select_option("hip")
     expect(strength).to_have_count(6)
-    expect(named(page, "strength-TOTAL_FORMS")).to_have_value("6")
-    expect(named(page, "strength-5-muscle_group")).to_be_focused()  # the new row is ready to type in
+    expect(named(page, "strength-0-muscle_group")).to_have_value("hip_flexors")
+    expect(named(page, "strength-5-muscle_group")).to_have_value("hip_external_rotators")
+    expect(named(page, "strength-0-left_grade")).to_be_focused()
 
-    rows = [
-        ("hip_flexors", "left", "3-"),
-        ("hip_abductors", "left", "3"),  # removed below
-        ("hip_extensors", "left", "3+"),
-        ("hip_abductors", "right", "4-"),
-        ("hip_flexors", "right", "4"),
-        ("hip_extensors", "right", "4+"),
-    ]
-    for index, (group, side, grade) in enumerate(rows):
-        named(page, f"strength-{index}-muscle_group").select_option(group)
-        named(page, f"strength-{index}-side").select_option(side)
-        named(page, f"strength-{index}-grade").select_option(grade)
-    # Enter in the last row's grade adds a row below and moves into it, instead of submitting.
-    named(page, "strength-5-grade").press("Enter")
+    # Grades typed from the keyboard: "4-" is 4− (Good minus), "3+" is Fair plus.
+    page.keyboard.type("4-")
+    expect(named(page, "strength-0-left_grade")).to_have_value("4-")
+    named(page, "strength-0-right_grade").focus()
+    page.keyboard.type("3+")
+    expect(named(page, "strength-0-right_grade")).to_have_value("3+")
+    expect(strength.nth(0).locator("[data-side-difference]")).to_have_text("1 grade step, R weaker")
+    named(page, "strength-2-right_grade").focus()
+    page.keyboard.type("3")
+    expect(named(page, "strength-2-right_grade")).to_have_value("3")
+
+    # Range of motion, active by default, with the difference in degrees.
+    page.get_by_label("Add a body region's standard lines:").nth(1).select_option("hip")
+    expect(named(page, "range_of_motion-0-joint_motion")).to_have_value("hip_flexion")
+    expect(named(page, "range_of_motion-0-mode")).to_have_value("active")
+    named(page, "range_of_motion-0-left_degrees").fill("110")
+    named(page, "range_of_motion-0-right_degrees").fill("85")
+    expect(
+        page.locator('table[data-row-list="range_of_motion"] tbody tr').first.locator(
+            "[data-side-difference]"
+        )
+    ).to_have_text("25°, R less")
+
+    # Grip: both hands on one line, the weaker as a share of the stronger.
+    named(page, "grip-0-left_trial_1_kg").fill("20")
+    named(page, "grip-0-right_trial_1_kg").fill("16")
+    expect(
+        page.locator('table[data-row-list="grip"] tbody tr').first.locator("[data-side-difference]")
+    ).to_have_text("4.0 kg, R 80% of the other")
+
+    # A line added by hand, then removed before saving.
+    page.get_by_role("button", name="Add a line to strength (manual muscle test)").click()
     expect(strength).to_have_count(7)
-    expect(named(page, "strength-6-grade")).to_be_focused()
     named(page, "strength-6-muscle_group").select_option("knee_extensors")
-    named(page, "strength-6-side").select_option("right")
-    named(page, "strength-6-grade").select_option("5")
-    # Enter higher up moves down the same column.
-    named(page, "strength-1-notes").press("Enter")  # a notes box takes a new line...
-    named(page, "strength-2-side").press("Enter")  # ...a select moves down
-    expect(named(page, "strength-3-side")).to_be_focused()
-
-    group = page.get_by_role("group", name="Strength (manual muscle test)")
-    expect(group.get_by_role("checkbox", name="Remove row 7")).to_have_count(1)  # added rows are numbered too
-    group.get_by_role("checkbox", name="Remove row 2").check()
-    expect(strength.nth(1)).to_have_class(re.compile(r"\brow-removed\b"))
-    assert posts == []  # no page was posted for rows (autosave aside, which never reloads the page)
+    named(page, "strength-6-left_grade").select_option("5")
+    page.get_by_role("group", name="Strength (manual muscle test)").get_by_role(
+        "checkbox", name="Remove row 7"
+    ).check()
+    expect(strength.nth(6)).to_have_class(re.compile(r"\brow-removed\b"))
+    assert posts == []  # no page was posted for lines (autosave aside, which never reloads the page)
 
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("Physical function, upper and lower body saved.")
     assert len(posts) == 1
-    saved = content_of(record_of(Evaluation.objects.get(), draft.therapist))["physical_function"]["strength"]
-    assert [(row.muscle_group.code, row.side, row.grade) for row in saved] == [
-        *(row for index, row in enumerate(rows) if index != 1),
-        ("knee_extensors", "right", "5"),
+    saved = content_of(record_of(Evaluation.objects.get(), draft.therapist))["physical_function"]
+    assert [(row.muscle_group.code, row.side, row.grade) for row in saved["strength"]] == [
+        ("hip_flexors", "left", "4-"),
+        ("hip_flexors", "right", "3+"),
+        ("hip_abductors", "right", "3"),
+    ]  # the region's lines left without grades are not saved
+    assert [(row.joint_motion.code, row.side, row.mode, row.degrees) for row in saved["range_of_motion"]] == [
+        ("hip_flexion", "left", "active", 110),
+        ("hip_flexion", "right", "active", 85),
     ]
+    assert [(row.hand, float(row.trial_1_kg)) for row in saved["grip"]] == [("left", 20.0), ("right", 16.0)]
 
 
 @pytest.mark.browser
@@ -143,10 +162,9 @@ def test_a_re_evaluation_started_on_the_page_offers_the_baselines_rows_to_measur
     expect(page.get_by_text(f"From the {baseline.date_of_service:%m/%d/%Y} evaluation").first).to_be_visible()
     expect(named(page, "section-mmt_scale")).to_have_value("kendall")
     expect(named(page, "strength-0-muscle_group")).to_have_value("hip_abductors")
-    expect(named(page, "strength-0-side")).to_have_value("right")
-    expect(named(page, "strength-0-grade")).to_have_value("")
+    expect(named(page, "strength-0-right_grade")).to_have_value("")
     expect(page.locator('table[data-row-list="strength"] tbody tr').first).to_contain_text("3+")
-    named(page, "strength-0-grade").select_option("4")
+    named(page, "strength-0-right_grade").select_option("4")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("Physical function, upper and lower body saved.")
 

@@ -82,25 +82,19 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
         },
         "physical-function": {
             "strength-0-muscle_group": pk(MuscleGroup, "hip_abductors"),
-            "strength-0-side": "right",
-            "strength-0-grade": "3+",
+            "strength-0-right_grade": "3+",
             "range_of_motion-0-joint_motion": pk(JointMotion, "hip_flexion"),
-            "range_of_motion-0-side": "right",
             "range_of_motion-0-mode": "active",
-            "range_of_motion-0-degrees": "85",
+            "range_of_motion-0-right_degrees": "85",
             "pinch-0-pinch": "tip",
-            "pinch-0-hand": "left",
-            "pinch-0-trial_1_kg": "3.5",
+            "pinch-0-left_trial_1_kg": "3.5",
             "flexibility-0-test": "piriformis",
-            "flexibility-0-side": "left",
-            "flexibility-0-finding": "mildly_limited",
-            "grip-0-hand": "right",
-            "grip-0-trial_1_kg": "21.5",
+            "flexibility-0-left_finding": "mildly_limited",
+            "grip-0-right_trial_1_kg": "21.5",
         },
         "neuromuscular-function": {
             "tests-0-test": pk(NeuromuscularTest, "nine_hole_peg"),
-            "tests-0-side": "left",
-            "tests-0-value": "24.2",
+            "tests-0-left_value": "24.2",
         },
         "cognition": {
             "findings-0-domain": "recall",
@@ -219,12 +213,10 @@ def test_an_error_keeps_everything_typed_and_saves_nothing(page_client, therapis
         "physical-function",
         **{
             "strength-0-muscle_group": pk(MuscleGroup, "hip_flexors"),
-            "strength-0-side": "left",
-            "strength-0-grade": "4",
+            "strength-0-left_grade": "4",
             "range_of_motion-0-joint_motion": pk(JointMotion, "shoulder_flexion"),
-            "range_of_motion-0-side": "left",
             "range_of_motion-0-mode": "active",
-            "range_of_motion-0-degrees": "400",
+            "range_of_motion-0-left_degrees": "400",
             "range_of_motion-0-notes": "typed note",
         },
     )
@@ -246,13 +238,12 @@ def test_service_errors_land_on_the_row_that_caused_them(page_client, therapist,
         **{
             "section-mmt_scale": "mrc",
             "strength-0-muscle_group": pk(MuscleGroup, "hip_flexors"),
-            "strength-0-side": "left",
-            "strength-0-grade": "4+",
+            "strength-0-left_grade": "4+",
         },
     )
     assert response.status_code == 400
     assert "The MRC scale has whole grades only" in response.content.decode()
-    assert response.context["editor"].parts[0].formset.forms[0].errors["grade"]
+    assert response.context["editor"].parts[0].formset.forms[0].errors["left_grade"]
 
 
 def test_a_checklist_row_with_details_but_no_level_is_refused(page_client, therapist, draft):
@@ -474,14 +465,14 @@ def test_every_input_has_a_name_for_screen_readers_and_errors_point_at_their_inp
         "physical-function",
         **{
             "range_of_motion-0-joint_motion": pk(JointMotion, "shoulder_flexion"),
-            "range_of_motion-0-side": "left",
             "range_of_motion-0-mode": "active",
-            "range_of_motion-0-degrees": "400",
+            "range_of_motion-0-left_degrees": "400",
         },
     )
     content = response.content.decode()
-    assert 'aria-describedby="id_range_of_motion-0-degrees-error"' in content
-    assert 'id="id_range_of_motion-0-degrees-error"' in content
+    assert 'aria-describedby="id_range_of_motion-0-left_degrees-error"' in content
+    assert 'id="id_range_of_motion-0-left_degrees-error"' in content
+    assert 'aria-label="Left: Degrees"' in content
     assert 'aria-label="Remove row 1"' in content
 
 
@@ -549,9 +540,7 @@ def test_a_huge_formset_is_capped(page_client, therapist, draft):
 def test_a_save_from_a_stale_tab_does_not_undo_newer_work(page_client, therapist, draft):
     client = page_client(therapist)
     stale = client.get(f"/evaluations/{draft.public_id}/physical-function/")
-    post_section(
-        client, draft, "physical-function", **{"grip-0-hand": "left", "grip-0-trial_1_kg": "20"}
-    )  # another tab
+    post_section(client, draft, "physical-function", **{"grip-0-left_trial_1_kg": "20"})  # another tab
 
     data = {
         **page_data(stale.context["editor"]),
@@ -599,7 +588,7 @@ def test_section_page_reads_only_its_own_rows_and_its_query_count_does_not_grow(
     save_sections(record=record_of(draft, therapist), by=therapist, contents={PHYSICAL: {"strength": rows}})
     with django_assert_num_queries(18 + AUDIT_EVENT):
         response = client.get(f"/evaluations/{draft.public_id}/physical-function/")
-    assert len(response.context["editor"].parts[0].formset.forms) == 10
+    assert len(response.context["editor"].parts[0].formset.forms) == 6  # 4 lines of two sides, 2 blank
 
 
 def test_an_archived_patients_evaluations_cannot_change_on_the_pages(

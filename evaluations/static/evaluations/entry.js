@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  var lists = {};
+
   function rowList(table) {
     var prefix = table.dataset.rowList;
     var form = table.closest("form");
@@ -48,6 +50,8 @@
       refresh();
     }
 
+    lists[prefix] = { add: add, body: body };
+
     table.addEventListener("change", function (event) {
       var box = event.target;
       if (box.matches('input[type=checkbox][name$="-DELETE"]')) {
@@ -68,4 +72,124 @@
   }
 
   document.querySelectorAll("table[data-row-list]").forEach(rowList);
+
+  // Paired lists: the side-to-side difference as one types.
+  function number(field) {
+    if (!field || field.value === "") return null;
+    var value = Number(field.value);
+    return isNaN(value) ? null : value;
+  }
+
+  function sideValue(row, side, kind) {
+    var cell = row.querySelector('[data-side-cell="' + side + '"]');
+    if (!cell) return null;
+    if (kind === "grade") {
+      var select = cell.querySelector("select");
+      return select && select.value !== "" ? select.selectedIndex : null; // options in ordinal order
+    }
+    if (kind === "kg") {
+      var trials = Array.prototype.map.call(cell.querySelectorAll("input[type=number]"), number)
+        .filter(function (value) { return value !== null; });
+      if (!trials.length) return null;
+      return trials.reduce(function (a, b) { return a + b; }, 0) / trials.length;
+    }
+    return number(cell.querySelector("input:not([type=checkbox]):not([type=hidden])"));
+  }
+
+  function describe(kind, left, right) {
+    var diff = Math.abs(left - right);
+    if (diff === 0) return "Equal";
+    var lower = left < right ? "L" : "R";
+    if (kind === "grade") return diff + " grade step" + (diff === 1 ? "" : "s") + ", " + lower + " weaker";
+    if (kind === "degrees") return diff + "°, " + lower + " less";
+    if (kind === "kg") {
+      var percent = Math.round((Math.min(left, right) / Math.max(left, right)) * 100);
+      return diff.toFixed(1) + " kg, " + lower + " " + percent + "% of the other";
+    }
+    return (Math.round(diff * 100) / 100) + ", " + lower + " lower";
+  }
+
+  function showDifference(row) {
+    var table = row.closest("table[data-pair-kind]");
+    var output = row.querySelector("[data-side-difference]");
+    if (!table || !output) return;
+    var kind = table.dataset.pairKind;
+    var sides = row.querySelector('select[name$="-sides"]');
+    var left = sideValue(row, "left", kind);
+    var right = sideValue(row, "right", kind);
+    var paired = !sides || sides.value === "pair";
+    row.querySelector('[data-side-cell="right"]').classList.toggle("side-unused", !paired);
+    output.textContent = kind && paired && left !== null && right !== null ? describe(kind, left, right) : "";
+  }
+
+  document.querySelectorAll("table[data-pair-kind]").forEach(function (table) {
+    table.addEventListener("input", function (event) { showDifference(event.target.closest("tr")); });
+    table.addEventListener("change", function (event) { showDifference(event.target.closest("tr")); });
+    Array.prototype.forEach.call(table.tBodies[0].rows, showDifference);
+  });
+
+  // A body region adds its standard lines in one step (blank lines are filled first).
+  document.querySelectorAll("[data-regions]").forEach(function (box) {
+    var prefix = box.dataset.regions;
+    var select = box.querySelector("select");
+    var submit = box.querySelector("[data-region-submit]");
+    var list = lists[prefix];
+    if (!list || !select) return;
+    if (submit) submit.hidden = true;
+    select.addEventListener("change", function () {
+      var option = select.selectedOptions[0];
+      if (!option || !option.dataset.codes) return;
+      var keyName = '[name$="-muscle_group"], [name$="-joint_motion"]';
+      var present = {};
+      Array.prototype.forEach.call(list.body.rows, function (row) {
+        var key = row.querySelector(keyName);
+        if (key && key.value) present[key.value] = true;
+      });
+      var first = null;
+      option.dataset.codes.split(" ").forEach(function (code) {
+        if (present[code]) return;
+        var row = Array.prototype.find.call(list.body.rows, function (candidate) {
+          var key = candidate.querySelector(keyName);
+          return key && !key.value;
+        }) || list.add();
+        if (!row) return;
+        var key = row.querySelector(keyName);
+        key.value = code;
+        // Like a baseline's offer: the line stays unsaved (and raises no error) until measured.
+        var offered = row.querySelector('input[name$="-offered"]');
+        if (offered) offered.value = "True";
+        key.dispatchEvent(new Event("change", { bubbles: true }));
+        if (!first) first = row;
+      });
+      select.value = "";
+      var grade = first && first.querySelector('[data-side-cell="left"] select, [data-side-cell="left"] input');
+      if (grade) grade.focus();
+    });
+  });
+
+  // Grades from the keyboard: typing "4-", "3+" or "5" in a grade select chooses that grade
+  // (the labels use the true minus sign, which no keyboard types).
+  var typed = "";
+  var typedAt = 0;
+  document.addEventListener("keydown", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches('select[name$="grade"]') || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!/^[0-5+\-−]$/.test(event.key)) return;
+    event.preventDefault();
+    var now = Date.now();
+    typed = (now - typedAt < 1200 ? typed : "") + event.key.replace("−", "-");
+    typedAt = now;
+    var match = Array.prototype.find.call(select.options, function (option) { return option.value === typed; });
+    if (match) {
+      select.value = match.value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    } else if (/^[0-5]$/.test(event.key)) {
+      typed = event.key;
+      match = Array.prototype.find.call(select.options, function (option) { return option.value === typed; });
+      if (match) {
+        select.value = match.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+  });
 })();
