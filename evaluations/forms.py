@@ -469,6 +469,9 @@ class Part:
         for line in self._lines(before_rows):
             if self._line_key(line) in measured:
                 continue
+            if spec.carry_values:  # carried as it was: saved as shown unless changed
+                offers.append(line)
+                continue
             offer = {k: v for k, v in line.items() if k in spec.carry or k in ("sides", "before")}
             offers.append({**offer, "offered": True})
         self.carried = offers
@@ -541,7 +544,11 @@ class Part:
         activities = list(
             _catalogue_queryset(self.spec, "activity", current_ids).order_by("display_order", "label")
         )
-        by_activity = {row.activity_id: row for row in self.rows}
+        before_rows = baseline.rows(self.spec) if baseline is not None else []
+        # A re-evaluation's checklist not yet saved starts from the baseline's ratings: the
+        # therapist changes what is different today (the level then stays shown beside).
+        self.carried_grid = bool(before_rows) and not self.rows
+        by_activity = {row.activity_id: row for row in (self.rows or before_rows)}
         initial = []
         for activity in activities:
             row = by_activity.get(activity.pk)
@@ -552,7 +559,7 @@ class Part:
                     "limited_by_pain": row.limited_by_pain if row else False,
                     "limited_by_imbalance": row.limited_by_imbalance if row else False,
                     "priority": row.priority if row else "",
-                    "notes": row.notes if row else "",
+                    "notes": row.notes if row and not self.carried_grid else "",
                 }
             )
         # One form per activity on the list, never more, whatever the posted management form says.
@@ -562,7 +569,6 @@ class Part:
         self.formset = formset_class(data, prefix=self.prefix, initial=initial)
         self.activities = {activity.code: activity for activity in activities}
         # A re-evaluation shows each activity's level at baseline beside today's choice.
-        before_rows = baseline.rows(self.spec) if baseline is not None else []
         before = {row.activity_id: row.get_assist_level_display() for row in before_rows}
         self.baseline_date = baseline.evaluation.date_of_service if before_rows else None
         for form, activity in zip(self.formset.forms, activities, strict=False):

@@ -37,6 +37,9 @@ class RowList:
     # Entered as one line per measure with a Left and a Right value (stored one row per side):
     # the field holding the side ("side" or "hand"). Empty: one row per line.
     paired_by: str = ""
+    # Carried with every value as it was (facts that rarely change: roles, places, who does an
+    # IADL), saved as shown unless changed; otherwise carried rows offer what to measure again.
+    carry_values: bool = False
 
     @property
     def related_name(self) -> str:
@@ -199,7 +202,12 @@ COGNITION = Section(
     description="Short-term memory, recall, information processing and perception of illness; optional screens.",
     rows=(
         RowList(
-            "findings", m.CognitiveFinding, ("domain", "rating", "notes"), "Areas", unique_by=("domain",)
+            "findings",
+            m.CognitiveFinding,
+            ("domain", "rating", "notes"),
+            "Areas",
+            unique_by=("domain",),
+            carry=("domain",),
         ),
         RowList(
             "screens",
@@ -207,6 +215,7 @@ COGNITION = Section(
             ("instrument", "total_score", "education_years", "notes"),
             "Standardized screens",
             unique_by=("instrument",),
+            carry=("instrument", "education_years"),
         ),
     ),
 )
@@ -219,7 +228,13 @@ OCCUPATIONAL_INVENTORY = Section(
     description="Roles, the places the person needs to go, the IADLs independence requires, and other activities that matter.",
     rows=(
         RowList(
-            "roles", m.RoleEntry, ("role", "status", "importance", "notes"), "Roles", unique_by=("role",)
+            "roles",
+            m.RoleEntry,
+            ("role", "status", "importance", "notes"),
+            "Roles",
+            unique_by=("role",),
+            carry=("role",),
+            carry_values=True,
         ),
         RowList(
             "mobility",
@@ -227,6 +242,8 @@ OCCUPATIONAL_INVENTORY = Section(
             ("destination", "frequency", "transport_mode", "ability", "barriers", "notes"),
             "Mobility inventory",
             unique_by=("destination",),
+            carry=("destination",),
+            carry_values=True,
         ),
         RowList(
             "iadl_inventory",
@@ -235,8 +252,17 @@ OCCUPATIONAL_INVENTORY = Section(
             "IADL inventory",
             unique_by=("activity",),
             catalogue_filter={"activity": {"category__in": IADL_CATEGORIES}},
+            carry=("activity",),
+            carry_values=True,
         ),
-        RowList("other_activities", m.ImportantActivity, ("name", "notes"), "Other important activities"),
+        RowList(
+            "other_activities",
+            m.ImportantActivity,
+            ("name", "notes"),
+            "Other important activities",
+            carry=("name",),
+            carry_values=True,
+        ),
     ),
 )
 

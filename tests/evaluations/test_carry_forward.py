@@ -125,18 +125,65 @@ def test_an_initial_evaluation_carries_nothing(page_client, therapist, patient):
     assert all(not part.carried for part in page.context["editor"].parts)
 
 
-def test_the_checklist_shows_each_activitys_level_at_baseline_and_rates_nothing_for_today(
+def test_the_checklist_starts_from_the_baselines_ratings_and_shows_each_level_then(
     page_client, therapist, baseline, follow_up
 ):
-    page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/adl-checklist/")
+    client = page_client(therapist)
+    page = client.get(f"/evaluations/{follow_up.public_id}/adl-checklist/")
     grid = page.context["editor"].parts[0]
     before = {form.initial["activity"]: form.before for form in grid.formset.forms}
+    starting = {form.initial["activity"]: form.initial for form in grid.formset.forms}
     dressing = record_of(baseline, therapist).adl_ratings[0]
     assert dressing.activity.code == "dressing"
     assert before["dressing"] == dressing.get_assist_level_display()
     assert before["toileting"] is None  # not rated at baseline
-    assert all(not form.initial["assist_level"] for form in grid.formset.forms)  # rated anew
-    assert (
-        f"On {baseline.date_of_service:%m/%d/%Y}: {dressing.get_assist_level_display()}"
-        in page.content.decode()
+    assert starting["dressing"]["assist_level"] == dressing.assist_level  # a starting value to change
+    assert starting["dressing"]["priority"] == dressing.priority
+    assert starting["dressing"]["notes"] == ""  # the day's notes are written anew
+    assert starting["toileting"]["assist_level"] == ""
+    html = page.content.decode()
+    assert f"On {baseline.date_of_service:%m/%d/%Y}: {dressing.get_assist_level_display()}" in html
+    assert "Levels, limits and priorities start from the" in html
+    # Saved as shown, with one level changed: the others are today's ratings, unchanged.
+    index = [form.initial["activity"] for form in grid.formset.forms].index("dressing")
+    response = post_section(
+        client, follow_up, "adl-checklist", **{f"ratings-{index}-assist_level": "independent"}
     )
+    assert response.status_code == 302
+    ratings = {r.activity.code: r.assist_level for r in record_of(follow_up, therapist).adl_ratings}
+    then = {r.activity.code: r.assist_level for r in record_of(baseline, therapist).adl_ratings}
+    assert ratings == {**then, "dressing": "independent"}
+
+
+def test_the_occupational_inventory_is_carried_as_it_was_and_saved_as_shown(
+    page_client, therapist, baseline, follow_up
+):
+    client = page_client(therapist)
+    page = client.get(f"/evaluations/{follow_up.public_id}/occupational-inventory/")
+    assert "as recorded then: change what is different today" in page.content.decode()
+    assert post_section(client, follow_up, "occupational-inventory").status_code == 302
+    then, now = (content_of(record_of(e, therapist))["occupational_inventory"] for e in (baseline, follow_up))
+    for key in ("roles", "mobility", "iadl_inventory", "other_activities"):
+        fields = (
+            [f.name for f in then[key][0]._meta.fields if f.name not in ("id", "evaluation")]
+            if then[key]
+            else []
+        )
+        assert [[getattr(r, f) for f in fields] for r in now[key]] == [
+            [getattr(r, f) for f in fields] for r in then[key]
+        ], key
+
+
+def test_cognition_offers_the_areas_and_screens_with_the_years_of_education(
+    page_client, therapist, baseline, follow_up
+):
+    page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/cognition/")
+    screens = next(part for part in page.context["editor"].parts if part.key == "screens")
+    then = record_of(baseline, therapist).cognitive_screens[0]
+    first = screens.formset.forms[0].initial
+    assert (first["instrument"], first["education_years"], first["offered"]) == (
+        then.instrument,
+        then.education_years,
+        True,
+    )
+    assert "total_score" not in first  # scored anew
