@@ -72,7 +72,7 @@ class Threshold:
         """The threshold with its source and mark, for the table beside the change."""
         notes = [
             *(["derived from the published SEM"] if self.derived else []),
-            *(["policy: pending the clinic's approval"] if self.kind == Kind.DEFAULT else []),
+            *(["policy"] if self.kind == Kind.DEFAULT else []),
         ]
         extra = f" ({'; '.join(notes)})" if notes else ""
         return f"≥ {self.amount} {self.kind}{extra} — {self.source}; {self.where}, {self.status.word}"
@@ -96,7 +96,7 @@ class NoThreshold:
 
     @property
     def description(self) -> str:
-        return f"none: {self.reason}; {self.where}, {self.status.word}"
+        return f"none: {self.reason} ({self.where})"
 
 
 Lookup = Threshold | NoThreshold

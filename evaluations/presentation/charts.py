@@ -89,11 +89,12 @@ def body_map(pain_points: Iterable[PainPoint]) -> str:
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above `value` (the axis top)."""
+    """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at or
+    above `value`: the top of the value axis."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+    return next(step * power for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if step * power >= value)
 
 
 def trend_chart(series: Series, width: int = 320, height: int = 150) -> str:
@@ -104,7 +105,8 @@ def trend_chart(series: Series, width: int = 320, height: int = 150) -> str:
     if not values:
         return ""
     low = min(0.0, min(values))
-    high = _nice_ceiling(max(values)) if max(values) > low else low + 1
+    # Headroom above the highest value, so its label stays inside the plot.
+    high = _nice_ceiling(max(values) * 1.15) if max(values) > low else low + 1
     left, right, top, bottom = 46, width - 10, 24, height - 36
     inset = 16  # the first and last point stand clear of the axes
     step = (right - left - 2 * inset) / max(len(values) - 1, 1)
