@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+from evaluations.instruments.measurement_error import COPM as COPM_CHANGE
+
 DATA = Path(__file__).with_name("data") / "instruments.json"
 NO_NORM = "no published norm on file"
 
@@ -568,8 +570,11 @@ def copm(
             ("satisfaction", satisfaction, before[1]),
         ):
             change = round(now - then, 1)
+            limit = COPM_CHANGE.value
             meaning = (
-                "clinically important change (≥ 2 points)" if abs(change) >= 2 else "change under 2 points"
+                f"clinically important change (≥ {limit:g} points)"
+                if abs(change) >= limit
+                else f"change under {limit:g} points"
             )
             scores[f"{key}_change"] = Score(
                 f"copm_{key}_change", change, "points", interpretation=meaning, source=_citation("copm")

@@ -44,6 +44,18 @@ def _pair(rows: Iterable[Any], key: Callable[[Any], Hashable]) -> list[tuple[Any
     ]
 
 
+def _affected_occupations(record: EvaluationRecord) -> list[str]:
+    """The occupations the imbalance limits: those the screen names, then the activities rated
+    as limited by it. The two catalogues overlap (driving is both an affected occupation and an
+    IADL), so an occupation named in both is listed once, where it first appears."""
+    named = [row.occupation.label for row in record.affected_occupations]
+    named += [row.activity.label for row in record.activity_ratings if row.limited_by_imbalance]
+    once: dict[str, str] = {}
+    for label in named:
+        once.setdefault(label.casefold(), label)
+    return list(once.values())
+
+
 def imbalance_findings(record: EvaluationRecord) -> list[Finding]:
     limits = settings.IMBALANCE_THRESHOLDS
     findings = []
@@ -87,8 +99,7 @@ def imbalance_findings(record: EvaluationRecord) -> list[Finding]:
                     f"{abs(right_kg - left_kg) / stronger * 100:.0f}%",
                 )
             )
-    occupations = [row.occupation.label for row in record.affected_occupations]
-    occupations += [row.activity.label for row in record.activity_ratings if row.limited_by_imbalance]
+    occupations = _affected_occupations(record)
     for finding in findings:
         finding.related_pain = [
             f"{point.region.label} ({point.get_side_display().lower()}), {point.intensity}/10"

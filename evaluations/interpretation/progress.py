@@ -1,13 +1,16 @@
 """A re-evaluation against its baseline: per measure, the value then and now and what the change
-means (with the instrument's meaningful-change rule where one exists), and each goal's status."""
+means, and each goal's status. A change is called improved or declined only when it reaches the
+measure's measurement error (instruments.measurement_error, with its source); a smaller change is
+"no meaningful change", and a measure with no usable published value is shown, not interpreted."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evaluations.choices import AssistLevel, CognitiveInstrument, FunctionalScale
-from evaluations.instruments import mmt_rank, moca
+from evaluations.choices import AssistLevel, CognitiveInstrument
+from evaluations.instruments import measurement_error, mmt_rank, moca
+from evaluations.instruments.measurement_error import Kind, Lookup, Threshold
 from evaluations.interpretation.scores import copm_scores, grip_value
 from occupations.choices import MeasurementUnit
 
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from evaluations.models import Evaluation
 
 ASSIST_ORDER = list(AssistLevel.values)  # most independent first
-PAIN_MEANINGFUL = 2  # NRS: a change of 2 points or more is clinically meaningful (instruments.md §9)
+NOT_INTERPRETED = "not interpreted: no published measurement error"
 
 
 @dataclass
@@ -28,6 +31,7 @@ class MeasureChange:
     now: str
     change: str
     meaning: str
+    threshold: str = ""  # the measurement error the change was judged against, with its source
 
 
 @dataclass
@@ -44,10 +48,17 @@ class Progress:
     goals: list[GoalStatus] = field(default_factory=list)
 
 
-def _direction(delta: float, *, higher_is_better: bool = True) -> str:
+def meaning(delta: float, threshold: Lookup, *, before: float = 0, higher_is_better: bool = True) -> str:
+    """What a change means against the measure's threshold (outcome-measures.md §0)."""
     if delta == 0:
         return "unchanged"
-    return "improved" if (delta > 0) == higher_is_better else "declined"
+    if not isinstance(threshold, Threshold):
+        return NOT_INTERPRETED
+    if threshold.reached_by(delta, before):
+        return "improved" if (delta > 0) == higher_is_better else "declined"
+    if threshold.kind == Kind.IMPORTANT:
+        return f"no meaningful change: under the {threshold.short}"
+    return f"no meaningful change: within measurement error ({threshold.short})"
 
 
 def _pairs(then_rows: list[Any], now_rows: list[Any], key: Any) -> list[tuple[Any, Any, Any]]:
@@ -59,79 +70,117 @@ def _moca(row: Any) -> int:
     return int(moca(row.total_score, education_years=row.education_years).value)
 
 
+def _percent(delta: float, before: float) -> str:
+    return f" ({delta / before * 100:+.0f}%)" if before else ""
+
+
 def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
     """Both records must hold the rows compared (selectors.fetch_record with a baseline)."""
     result = Progress(baseline.evaluation)
     evaluation = record.evaluation
-    add = result.measures.append
+    # Same-rater error applies only when the same therapist measured both times (§0).
+    same = evaluation.therapist_id == baseline.evaluation.therapist_id
+
+    def add(
+        measure: str,
+        before: str,
+        now: str,
+        change: str,
+        delta: float,
+        threshold: Lookup,
+        *,
+        start: float = 0,
+        higher_is_better: bool = True,
+    ) -> None:
+        result.measures.append(
+            MeasureChange(
+                measure,
+                before,
+                now,
+                change,
+                meaning(delta, threshold, before=start, higher_is_better=higher_is_better),
+                threshold.description,
+            )
+        )
+
     for (muscle, side), a, b in _pairs(
         baseline.strength, record.strength, lambda r: (r.muscle_group.label, r.side)
     ):
         steps = mmt_rank(b.grade) - mmt_rank(a.grade)
         add(
-            MeasureChange(
-                f"Strength, {muscle.lower()} ({side})",
-                a.grade,
-                b.grade,
-                f"{steps:+d} grade steps",
-                _direction(steps),
-            )
+            f"Strength, {muscle.lower()} ({side})",
+            a.grade,
+            b.grade,
+            f"{steps:+d} grade steps",
+            steps,
+            measurement_error.manual_muscle_test(),
         )
     for (motion, side, mode), a, b in _pairs(
-        baseline.range_of_motion, record.range_of_motion, lambda r: (r.joint_motion.label, r.side, r.mode)
+        baseline.range_of_motion, record.range_of_motion, lambda r: (r.joint_motion, r.side, r.mode)
     ):
         delta = b.degrees - a.degrees
         add(
-            MeasureChange(
-                f"{motion} ({side}, {mode})",
-                f"{a.degrees}°",
-                f"{b.degrees}°",
-                f"{delta:+d}°",
-                _direction(delta),
-            )
+            f"{motion.label} ({side}, {mode})",
+            f"{a.degrees}°",
+            f"{b.degrees}°",
+            f"{delta:+d}°",
+            delta,
+            measurement_error.range_of_motion(motion.code, same_therapist=same),
         )
     for hand, a, b in _pairs(baseline.grip, record.grip, lambda r: r.hand):
         before_kg, now_kg = grip_value(a.trials), grip_value(b.trials)
         delta = round(now_kg - before_kg, 1)
         add(
-            MeasureChange(
-                f"Grip ({hand})", f"{before_kg:g} kg", f"{now_kg:g} kg", f"{delta:+g} kg", _direction(delta)
-            )
+            f"Grip ({hand})",
+            f"{before_kg:g} kg",
+            f"{now_kg:g} kg",
+            f"{delta:+g} kg",
+            delta,
+            measurement_error.grip(),
+        )
+    for (pinch, hand), a, b in _pairs(baseline.pinch, record.pinch, lambda r: (r.pinch, r.hand)):
+        before_kg, now_kg = grip_value(a.trials), grip_value(b.trials)
+        delta = round(now_kg - before_kg, 1)
+        add(
+            f"Pinch, {pinch} ({hand})",
+            f"{before_kg:g} kg",
+            f"{now_kg:g} kg",
+            f"{delta:+g} kg",
+            delta,
+            measurement_error.pinch(),
         )
     for (test, side), a, b in _pairs(
-        baseline.neuromuscular_tests, record.neuromuscular_tests, lambda r: (r.test.label, r.side)
+        baseline.neuromuscular_tests, record.neuromuscular_tests, lambda r: (r.test, r.side)
     ):
-        delta = round(float(b.value - a.value), 2)
-        unit = "" if a.test.unit == MeasurementUnit.COUNT else f" {a.test.unit}"
+        then, now = float(a.value), float(b.value)
+        delta = round(now - then, 2)
+        unit = "" if test.unit == MeasurementUnit.COUNT else f" {test.unit}"
         where = "" if side == "none" else f" ({side})"
+        threshold = measurement_error.timed_or_counted_test(test.code, same_therapist=same)
+        relative = isinstance(threshold, Threshold) and threshold.relative
         add(
-            MeasureChange(
-                f"{test}{where}",
-                f"{a.value.normalize():f}{unit}",
-                f"{b.value.normalize():f}{unit}",
-                f"{delta:+g}{unit}",
-                _direction(delta, higher_is_better=not a.test.lower_is_better),
-            )
+            f"{test.label}{where}",
+            f"{a.value.normalize():f}{unit}",
+            f"{b.value.normalize():f}{unit}",
+            f"{delta:+g}{unit}" + (_percent(delta, then) if relative and delta else ""),
+            delta,
+            threshold,
+            start=then,
+            higher_is_better=not test.lower_is_better,
         )
     for (region, side), a, b in _pairs(
         baseline.pain_points, record.pain_points, lambda r: (r.region.label, r.side)
     ):
         delta = b.intensity - a.intensity
-        meaning = _direction(delta, higher_is_better=False)
-        if delta:
-            meaning += (
-                " (clinically meaningful, ≥ 2 points)"
-                if abs(delta) >= PAIN_MEANINGFUL
-                else " (under the 2-point meaningful change)"
-            )
         add(
-            MeasureChange(
-                f"Pain, {region.lower()} ({side})",
-                f"{a.intensity}/10",
-                f"{b.intensity}/10",
-                f"{delta:+d}",
-                meaning,
-            )
+            f"Pain, {region.lower()} ({side})",
+            f"{a.intensity}/10",
+            f"{b.intensity}/10",
+            # The percent change is shown too: it is more stable across baselines (Farrar 2001).
+            f"{delta:+d}" + (_percent(delta, a.intensity) if delta else ""),
+            delta,
+            measurement_error.PAIN_NRS,
+            higher_is_better=False,
         )
     ratings_then = {r.activity_id: r for r in baseline.activity_ratings}
     ratings_now = {r.activity_id: r for r in record.activity_ratings}
@@ -141,44 +190,41 @@ def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
             continue
         steps = ASSIST_ORDER.index(a.assist_level) - ASSIST_ORDER.index(b.assist_level)
         add(
-            MeasureChange(
-                b.activity.label,
-                a.get_assist_level_display(),
-                b.get_assist_level_display(),
-                f"{steps:+d} levels",
-                _direction(steps),
-            )
+            b.activity.label,
+            a.get_assist_level_display(),
+            b.get_assist_level_display(),
+            f"{steps:+d} levels",
+            steps,
+            measurement_error.ASSIST_LEVEL,
         )
-    for _instrument, a, b in _pairs(
+    for instrument, a, b in _pairs(
         baseline.cognitive_screens, record.cognitive_screens, lambda r: r.instrument
     ):
         # MoCA is compared on the education-adjusted score, the one its cut-off applies to.
         before, after = (
-            (_moca(a), _moca(b))
-            if a.instrument == CognitiveInstrument.MOCA
-            else (a.total_score, b.total_score)
+            (_moca(a), _moca(b)) if instrument == CognitiveInstrument.MOCA else (a.total_score, b.total_score)
         )
         delta = after - before
         add(
-            MeasureChange(
-                a.get_instrument_display(), str(before), str(after), f"{delta:+d}", _direction(delta)
-            )
+            a.get_instrument_display(),
+            str(before),
+            str(after),
+            f"{delta:+d}",
+            delta,
+            measurement_error.scale(instrument),
         )
 
-    for _scale, a, b in _pairs(baseline.functional_scales, record.functional_scales, lambda r: r.instrument):
+    for instrument, a, b in _pairs(
+        baseline.functional_scales, record.functional_scales, lambda r: r.instrument
+    ):
         delta = b.total_score - a.total_score
-        meaning = _direction(delta)
-        if a.instrument == FunctionalScale.BARTHEL and delta:
-            # Collin & Wade 1988: more than 2 points on the 20-point form (10 on 0-100) is probably genuine.
-            meaning += (
-                " (probably genuine, > 10 points)"
-                if abs(delta) > 10
-                else " (within 10 points: may be measurement noise)"
-            )
         add(
-            MeasureChange(
-                a.get_instrument_display(), str(a.total_score), str(b.total_score), f"{delta:+d}", meaning
-            )
+            a.get_instrument_display(),
+            str(a.total_score),
+            str(b.total_score),
+            f"{delta:+d}",
+            delta,
+            measurement_error.scale(instrument),
         )
 
     copm = copm_scores(record, baseline)
@@ -186,13 +232,14 @@ def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
         change = copm.get(f"{key}_change")
         if change is not None:
             before = round(copm[key].value - change.value, 1)
-            add(
+            result.measures.append(
                 MeasureChange(
                     f"COPM {key}",
                     f"{before:g}/10",
                     f"{copm[key].value:g}/10",
                     f"{change.value:+g}",
                     change.interpretation or "",
+                    measurement_error.COPM.description,
                 )
             )
 

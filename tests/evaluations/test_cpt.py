@@ -102,11 +102,11 @@ def test_the_record_supplies_the_deficits_with_evidence(therapist, patient):
 
     evidence = result.components[0].evidence
     assert "Getting dressed: minimal assist" in evidence
-    assert any(item.startswith("Strength below normal: hip abductors 3+") for item in evidence)
-    assert any(item.startswith("Pain, moderate or worse: hip 6/10") for item in evidence)
-    assert any(
-        item.startswith("Range of motion below the reference value: hip flexion 68%") for item in evidence
-    )
+    # Evidence from a sided measure names the side.
+    assert "Strength below normal: hip abductors 3+/5 (right), hip abductors 4+/5 (left)" in evidence
+    assert "Pain, moderate or worse: hip 6/10 (right)" in evidence
+    assert "Range of motion below the reference value: hip flexion 68% (right)" in evidence
+    assert "Flexibility limited: Hip flexors (Thomas test) (right)" in evidence
     assert result.code == "97165"  # assistance "none" is the lowest component
 
 

@@ -141,13 +141,23 @@ def test_a_re_evaluation_shows_change_against_its_baseline(page_client, therapis
     result = record_of(follow_up, therapist, baseline=True).progress
 
     changes = {change.measure: change for change in result.measures}
-    assert changes["Pain, hip (right)"].change == "-3"
-    assert changes["Pain, hip (right)"].meaning == "improved (clinically meaningful, ≥ 2 points)"
+    # A fall of 3 NRS points reaches the 2-point clinically important change; the percent is shown too.
+    assert changes["Pain, hip (right)"].change == "-3 (-50%)"
+    assert changes["Pain, hip (right)"].meaning == "improved"
+    assert "instruments.md §9" in changes["Pain, hip (right)"].threshold
+    # Levels of assistance have no published measurement error: the change is shown, not interpreted.
     assert (
         changes["Getting dressed"].before,
         changes["Getting dressed"].now,
+        changes["Getting dressed"].change,
         changes["Getting dressed"].meaning,
-    ) == ("Minimal assist", "Modified independent", "improved")
+    ) == (
+        "Minimal assist",
+        "Modified independent",
+        "+3 levels",
+        "not interpreted: no published measurement error",
+    )
+    # 3.2 s is beyond the same-therapist TUG error (1.1 s).
     assert changes["Timed Up and Go"].change == "-3.2 s" and changes["Timed Up and Go"].meaning == "improved"
     assert changes["Strength, hip abductors (right)"].meaning == "unchanged"
     assert (
@@ -158,7 +168,7 @@ def test_a_re_evaluation_shows_change_against_its_baseline(page_client, therapis
     assert statuses["Dons socks with a so"] == "activity now modified independent"
 
     page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/").content.decode()
-    assert "Progress since the initial evaluation" in page and "clinically meaningful" in page
+    assert "Progress since the initial evaluation" in page and "clinically important change" in page
 
 
 def test_trends_and_body_map_are_drawn_server_side_with_flat_queries(
@@ -230,7 +240,7 @@ def test_a_re_evaluation_page_reads_its_baseline_in_the_same_queries(
     # both evaluations. Before the read model the baseline cost a second full read (23 queries).
     with django_assert_num_queries(30 + AUDIT_EVENT):
         page = client.get(f"/evaluations/{follow_up.public_id}/").content.decode()
-    assert "Progress since the initial evaluation" in page and "clinically meaningful" in page
+    assert "Progress since the initial evaluation" in page and "Measurement error (source)" in page
 
 
 def test_trends_scores_and_findings_follow_the_grip_setting(settings, therapist, patient):

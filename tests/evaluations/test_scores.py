@@ -1,6 +1,7 @@
 import pytest
 
 from evaluations.services import save_sections
+from occupations.models import Activity
 from tests.evaluations.api_content import full_json
 from tests.evaluations.content import as_sections, full_content
 from tests.evaluations.records import record_of
@@ -53,6 +54,31 @@ def test_left_right_differences_become_findings_linked_to_pain_and_occupations(r
     assert "Getting dressed" in strength[0].related_occupations  # ADL rated as limited by imbalance
     # grip: left 20.0 vs right 22.5 kg -> 2.5 / 22.5 = 11 %, under the 20 % threshold: no finding
     assert not [f for f in findings if f.kind == "grip"]
+
+
+def test_an_occupation_named_in_both_catalogues_is_listed_once(therapist, patient):
+    # "Driving" is both an affected occupation (imbalance screen) and an IADL: recorded in both,
+    # and the IADL rated as limited by the imbalance, it is still one occupation affected.
+    evaluation = EvaluationFactory(therapist=therapist, patient=patient)
+    content = full_content(evaluation.date_of_service)
+    content["iadl_checklist"]["ratings"].append(
+        {
+            "activity": Activity.objects.get(code="driving"),
+            "assist_level": "dependent",
+            "limited_by_pain": False,
+            "limited_by_imbalance": True,
+            "priority": "high",
+            "notes": "",
+        }
+    )
+    save_sections(record=record_of(evaluation, therapist), by=therapist, contents=as_sections(content))
+    record = record_of(evaluation, therapist)
+    assert [row.activity.code for row in record.iadl_ratings if row.limited_by_imbalance] == ["driving"]
+    assert [row.occupation.code for row in record.affected_occupations] == ["driving"]
+
+    occupations = record.findings[0].related_occupations
+    assert occupations.count("Driving") == 1
+    assert occupations == ["Driving", "Getting dressed", "Bathing and showering"]
 
 
 def test_thresholds_come_from_settings(recorded, settings):
