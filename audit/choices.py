@@ -15,6 +15,7 @@ class Action(models.TextChoices):
     SIGN = "sign", _("Sign")
     SIGN_FAILED = "sign_failed", _("Failed signature (wrong password)")
     ADDENDUM = "addendum", _("Addendum")
+    DISCARD = "discard", _("Draft discarded")
     LOGIN = "login", _("Log in")
     LOGOUT = "logout", _("Log out")
     LOGIN_FAILED = "login_failed", _("Failed log in")

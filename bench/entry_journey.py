@@ -267,7 +267,9 @@ class Therapist:
             codes = set((option.get_attribute("data-codes") or "").split())
             missing = [line for line in lines if line and line[0] in codes and line not in present()]
             if len(missing) >= 2:
-                self.page.locator(f'[data-regions="{key}"] select').select_option(option.get_attribute("value"))
+                self.page.locator(f'[data-regions="{key}"] select').select_option(
+                    option.get_attribute("value")
+                )
                 self.tally.picks += 1
         for line_key, line in lines.items():
             index = present().get(line_key) if keys else 0

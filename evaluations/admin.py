@@ -34,6 +34,11 @@ class EvaluationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     ]
     date_hierarchy = "date_of_service"
     list_select_related = ["patient", "therapist"]
+
+    def get_queryset(self, request):
+        # Discarded drafts are gone from the clinic's pages, not from the audit's view.
+        return Evaluation.all_objects.select_related("patient", "therapist")
+
     readonly_fields = [
         "public_id",
         "patient",
@@ -44,6 +49,9 @@ class EvaluationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
         "status",
         "signed_by",
         "signed_at",
+        "discarded_by",
+        "discarded_at",
+        "discard_reason",
         "mmt_scale",
         "assessment_summary",
         "sessions_per_week",

@@ -13,6 +13,7 @@ class EvaluationKind(models.TextChoices):
 class EvaluationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SIGNED = "signed", _("Signed")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class Side(models.TextChoices):

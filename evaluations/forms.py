@@ -23,7 +23,7 @@ from evaluations.choices import AssistLevel, EvaluationKind, Side
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
 from evaluations.sections import RowList, Section
-from evaluations.services import MAX_ROWS
+from evaluations.services import CONFIRM_DATE, MAX_ROWS
 
 TEXTAREA_ROWS = 3
 LONG_TEXT = 300  # row text of this many characters or more wraps in a growing box
@@ -743,7 +743,22 @@ class SectionEditor:
         return any(form.errors for form in forms_with_errors if form.is_bound)
 
 
-class StartEvaluationForm(forms.Form):
+class ConfirmsDate:
+    """A date of service far back asks for confirmation: the box appears with the message."""
+
+    def ask_to_confirm_date(self, error: ValidationError) -> bool:
+        codes = (
+            [e.code for e in error.error_dict.get("date_of_service", [])]
+            if hasattr(error, "error_dict")
+            else []
+        )
+        if CONFIRM_DATE in codes:
+            self.fields["confirm_date"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})  # type: ignore[attr-defined]
+            return True
+        return False
+
+
+class StartEvaluationForm(ConfirmsDate, forms.Form):
     kind = forms.ChoiceField(choices=EvaluationKind.choices, initial=EvaluationKind.INITIAL)
     date_of_service = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     previous_evaluation = forms.ModelChoiceField(
@@ -751,6 +766,9 @@ class StartEvaluationForm(forms.Form):
         required=False,
         label="Compared with (for a re-evaluation or discharge)",
         to_field_name="public_id",
+    )
+    confirm_date = forms.BooleanField(
+        required=False, label="Yes, this date is right", widget=forms.HiddenInput
     )
 
     def __init__(self, *args, baselines, **kwargs):
@@ -763,6 +781,29 @@ class StartEvaluationForm(forms.Form):
         )
         self.fields["date_of_service"].initial = timezone.localdate()
         self.fields["date_of_service"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class DateOfServiceForm(ConfirmsDate, forms.Form):
+    date_of_service = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    confirm_date = forms.BooleanField(
+        required=False, label="Yes, this date is right", widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_service"].widget.attrs.update(
+            {"class": "form-control", "max": timezone.localdate().isoformat()}
+        )
+
+
+class DiscardForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Why (optional)",
+        help_text="For example: started for the wrong patient, or a duplicate of another draft.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
 
 class SignForm(forms.Form):

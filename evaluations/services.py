@@ -52,6 +52,15 @@ class EvaluationSigned(Conflict):
         )
 
 
+class EvaluationDiscarded(Conflict):
+    """A discarded draft never changes again; it stays in the history and the audit trail."""
+
+    code = "discarded"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("This draft was discarded and cannot change."))
+
+
 class EvaluationNotSigned(Conflict):
     code = "not_signed"
 
@@ -81,8 +90,12 @@ def start_evaluation(
     kind: str = EvaluationKind.INITIAL,
     date_of_service: date,
     previous_evaluation: Evaluation | None = None,
+    date_confirmed: bool = True,
 ) -> Evaluation:
     """Open a draft evaluation for the patient, with the therapist as its author.
+
+    `date_confirmed=False` (the pages) refuses a date of service more than
+    DATE_CONFIRMATION_DAYS ago until the therapist confirms it (a mistyped year is the usual cause).
 
     A re-evaluation starts from the previous evaluation's occupational profile and the
     CARRIED_EVALUATION_FIELDS, which the therapist then updates."""
@@ -92,11 +105,7 @@ def start_evaluation(
         raise PatientArchived(_("This patient is archived; restore the record before evaluating."))
     if previous_evaluation is not None:  # judge the stored state, not the caller's copy
         previous_evaluation = Evaluation.objects.select_related("profile").get(pk=previous_evaluation.pk)
-    errors = {}
-    if date_of_service > timezone.localdate():
-        errors["date_of_service"] = _("The date of service cannot be in the future.")
-    elif date_of_service < patient.date_of_birth:
-        errors["date_of_service"] = _("The date of service is before the patient was born.")
+    errors = _date_of_service_errors(date_of_service, patient, confirmed=date_confirmed)
     if kind == EvaluationKind.INITIAL and previous_evaluation is not None:
         errors["previous_evaluation"] = _(
             "An initial evaluation has no previous evaluation; choose re-evaluation or discharge."
@@ -137,6 +146,27 @@ def start_evaluation(
     return evaluation
 
 
+DATE_CONFIRMATION_DAYS = 30
+CONFIRM_DATE = "confirm"  # the error code a form answers with a "this date is right" box
+
+
+def _date_of_service_errors(date_of_service: date, patient: Patient, *, confirmed: bool) -> dict:
+    today = timezone.localdate()
+    if date_of_service > today:
+        return {"date_of_service": _("The date of service cannot be in the future.")}
+    if date_of_service < patient.date_of_birth:
+        return {"date_of_service": _("The date of service is before the patient was born.")}
+    if not confirmed and (today - date_of_service).days > DATE_CONFIRMATION_DAYS:
+        return {
+            "date_of_service": ValidationError(
+                _("%(date)s is more than %(days)s days ago. Check the date, or confirm that it is right.")
+                % {"date": f"{date_of_service:%m/%d/%Y}", "days": DATE_CONFIRMATION_DAYS},
+                code=CONFIRM_DATE,
+            )
+        }
+    return {}
+
+
 def _locked_record(record: EvaluationRecord, by: User, expected_version: int | None) -> EvaluationRecord:
     """The record, current and under a row lock, so a save and a signature cannot interleave.
 
@@ -146,7 +176,7 @@ def _locked_record(record: EvaluationRecord, by: User, expected_version: int | N
     one that is no longer current is read again under the lock."""
     if not record.is_locked:
         locked = (
-            Evaluation.objects.select_for_update(of=("self",))
+            Evaluation.all_objects.select_for_update(of=("self",))
             .select_related("patient")
             .only("version", "status", "therapist", "patient__archived_at", "public_id")
             .get(pk=record.evaluation.pk)
@@ -410,6 +440,8 @@ def check_can_edit(*, evaluation: Evaluation, by: User) -> None:
     this evaluation now."""
     if evaluation.is_signed:
         raise EvaluationSigned()
+    if evaluation.is_discarded:
+        raise EvaluationDiscarded()
     check_patient_active(evaluation)
     if evaluation.therapist_id != by.pk or not by.has_perm("evaluations.change_evaluation"):
         raise PermissionDenied(_("Only the evaluation's own therapist may edit this draft."))
@@ -619,3 +651,74 @@ def discard_section_draft(*, evaluation: Evaluation, by: User, section: Section)
 def forget_section_draft(*, evaluation: Evaluation, by: User, section: Section) -> None:
     """After the section saved: what was kept for it is in the record now."""
     SectionDraft.objects.filter(evaluation=evaluation, author=by, section=section.slug).delete()
+
+
+# -- Correcting and discarding a draft ---------------------------------------------------------
+
+
+def correct_date_of_service(
+    *,
+    record: EvaluationRecord,
+    by: User,
+    date_of_service: date,
+    confirmed: bool = False,
+    expected_version: int | None = None,
+) -> EvaluationRecord:
+    """A draft's date of service, corrected by its therapist (signed evaluations keep theirs):
+    not in the future, not before the baseline or after a follow-up, confirmed when far back."""
+    with transaction.atomic():
+        record = _locked_record(record, by, expected_version)
+        evaluation = record.evaluation
+        errors = _date_of_service_errors(date_of_service, evaluation.patient, confirmed=confirmed)
+        baseline = evaluation.previous_evaluation
+        if not errors and baseline is not None and baseline.date_of_service > date_of_service:
+            errors["date_of_service"] = _(
+                "The date is before the evaluation this one is compared with (%(date)s)."
+            ) % {"date": f"{baseline.date_of_service:%m/%d/%Y}"}
+        if errors:
+            raise ValidationError(errors)
+        if date_of_service != evaluation.date_of_service:
+            evaluation.date_of_service = date_of_service
+            evaluation.version += 1
+            attribute_history(evaluation, by)
+            evaluation.save(update_fields=["date_of_service", "version", "updated_at"])
+            record_event(
+                actor=by, action=Action.UPDATE, record=evaluation, changed_fields=["date_of_service"]
+            )
+    return record
+
+
+def discard_evaluation(
+    *, record: EvaluationRecord, by: User, reason: str = "", expected_version: int | None = None
+) -> Evaluation:
+    """The therapist's mistaken draft leaves every list, chart and read; it is never deleted: the
+    evaluation, its rows and its history stay, marked discarded, with who, when and why."""
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
+    with transaction.atomic():
+        record = _locked_record(record, by, expected_version)
+        evaluation = record.evaluation
+        evaluation.status = EvaluationStatus.DISCARDED
+        evaluation.discarded_at = timezone.now()
+        evaluation.discarded_by = by
+        evaluation.discard_reason = reason.strip()
+        evaluation.version += 1
+        attribute_history(evaluation, by)
+        evaluation.save(
+            update_fields=[
+                "status",
+                "discarded_at",
+                "discarded_by",
+                "discard_reason",
+                "version",
+                "updated_at",
+            ]
+        )
+        SectionDraft.objects.filter(evaluation=evaluation).delete()  # typed entries go with it
+        record_event(
+            actor=by,
+            action=Action.DISCARD,
+            record=evaluation,
+            changed_fields=["status", "discarded_at", "discarded_by", "discard_reason"],
+        )
+    return evaluation

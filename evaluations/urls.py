@@ -11,6 +11,8 @@ urlpatterns = [
     path("evaluations/<uuid:public_id>/report/", views.evaluation_report, name="report"),
     path("evaluations/<uuid:public_id>/report.pdf", views.evaluation_report_pdf, name="report_pdf"),
     path("evaluations/<uuid:public_id>/addenda/", views.evaluation_addendum, name="addendum"),
+    path("evaluations/<uuid:public_id>/date/", views.evaluation_date, name="date"),
+    path("evaluations/<uuid:public_id>/discard/", views.evaluation_discard, name="discard"),
     path("evaluations/<uuid:public_id>/<slug:section>/", views.evaluation_section, name="section"),
     path(
         "evaluations/<uuid:public_id>/<slug:section>/autosave/",

@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import Conflict, StaleVersion
-from evaluations.forms import AddendumForm, SectionEditor, SignForm, StartEvaluationForm
+from evaluations.forms import (
+    AddendumForm,
+    DateOfServiceForm,
+    DiscardForm,
+    SectionEditor,
+    SignForm,
+    StartEvaluationForm,
+)
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.record import DEFICIT_SECTIONS
 from evaluations.interpretation.trends import trend_series
@@ -35,6 +42,8 @@ from evaluations.selectors import (
 )
 from evaluations.services import (
     add_addendum,
+    correct_date_of_service,
+    discard_evaluation,
     discard_section_draft,
     forget_section_draft,
     keep_section_draft,
@@ -101,9 +110,12 @@ def evaluation_start(request, patient_id):
         request.POST or None, baselines=list_signable_baselines(viewer=request.user, patient=patient)
     )
     if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data}
+        confirmed = data.pop("confirm_date")
         try:
-            evaluation = start_evaluation(by=request.user, patient=patient, **form.cleaned_data)
+            evaluation = start_evaluation(by=request.user, patient=patient, date_confirmed=confirmed, **data)
         except ValidationError as error:
+            form.ask_to_confirm_date(error)
             form.add_error(None, error)  # keys are this form's fields
         except Conflict as conflict:
             form.add_error(None, str(conflict))
@@ -527,3 +539,95 @@ def evaluation_addendum(request, public_id):
     else:
         messages.error(request, "Write the addendum before adding it.")
     return redirect("evaluations:detail", public_id=evaluation.public_id)
+
+
+@permission_required("evaluations.change_evaluation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evaluation_date(request, public_id):
+    """Correct a draft's date of service (signed evaluations keep theirs)."""
+    record = _record_or_404(request, public_id, sections=(), addenda=False)
+    evaluation = record.evaluation
+    closed = _closed_draft(
+        request, evaluation, signed="This evaluation is signed; its date of service stays."
+    )
+    if closed is not None:
+        return closed
+    form = DateOfServiceForm(request.POST or None, initial={"date_of_service": evaluation.date_of_service})
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_date_of_service(
+                record=record,
+                by=request.user,
+                date_of_service=form.cleaned_data["date_of_service"],
+                confirmed=form.cleaned_data["confirm_date"],
+                expected_version=_posted_version(request),
+            )
+        except ValidationError as error:
+            form.ask_to_confirm_date(error)
+            form.add_error(None, error)
+        except StaleVersion:
+            messages.warning(request, "This evaluation was saved elsewhere meanwhile: check the date again.")
+            return redirect("evaluations:date", public_id=evaluation.public_id)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
+        else:
+            messages.success(request, "Date of service corrected.")
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
+    return render(
+        request,
+        "evaluations/date.html",
+        {
+            "evaluation": evaluation,
+            "patient": evaluation.patient,
+            "form": form,
+            "loaded_version": evaluation.version,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("evaluations.change_evaluation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evaluation_discard(request, public_id):
+    """Discard a mistaken draft: asks first; the draft leaves the lists and is kept in the history."""
+    record = _record_or_404(request, public_id, sections=(), addenda=False)
+    evaluation = record.evaluation
+    closed = _closed_draft(
+        request, evaluation, signed="A signed evaluation is never discarded; add an addendum."
+    )
+    if closed is not None:
+        return closed
+    form = DiscardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discard_evaluation(
+                record=record,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=_posted_version(request),
+            )
+        except StaleVersion:
+            messages.warning(
+                request, "This draft was saved elsewhere after you opened this page: look at it again first."
+            )
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("evaluations:detail", public_id=evaluation.public_id)
+        messages.success(
+            request,
+            f"The draft {evaluation.get_kind_display().lower()} of {evaluation.date_of_service:%m/%d/%Y} was discarded.",
+        )
+        return redirect("patients:detail", public_id=evaluation.patient.public_id)
+    return render(
+        request,
+        "evaluations/discard.html",
+        {
+            "evaluation": evaluation,
+            "patient": evaluation.patient,
+            "form": form,
+            "loaded_version": evaluation.version,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -4,7 +4,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -30,6 +30,7 @@ from evaluations.selectors import check_content_access, fetch_record, list_evalu
 from evaluations.services import (
     add_addendum,
     check_can_edit,
+    discard_evaluation,
     record_evaluation_access_denied,
     record_evaluation_viewed,
     record_evaluations_listed,
@@ -55,7 +56,9 @@ ERRORS = OpenApiResponse(
 class EvaluationFilter(FilterSet):
     patient = django_filters.UUIDFilter(field_name="patient__public_id", label="Patient id")
     therapist = django_filters.CharFilter(field_name="therapist__username", max_length=150)
-    status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
+    status = django_filters.ChoiceFilter(  # discarded drafts are never listed
+        choices=[c for c in EvaluationStatus.choices if c[0] != EvaluationStatus.DISCARDED]
+    )
     kind = django_filters.ChoiceFilter(choices=EvaluationKind.choices)
     date_after = django_filters.DateFilter(field_name="date_of_service", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date_of_service", lookup_expr="lte")
@@ -95,7 +98,12 @@ class EvaluationViewSet(
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"  # a malformed id is a 404, like an unknown one
     filterset_class = EvaluationFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "destroy":  # discarding a draft is its therapist's change, not a deletion
+            return [IsAuthenticated(), requires("evaluations.change_evaluation")()]
+        return super().get_permissions()
 
     @property
     def viewer(self) -> User:
@@ -185,6 +193,29 @@ class EvaluationViewSet(
                 record=record, by=request.user, contents=contents, expected_version=version
             )
         return self._detail(record)
+
+    @extend_schema(
+        summary="Discard your draft",
+        description=(
+            "A mistaken draft leaves every list and read (later reads answer 404); nothing is deleted: "
+            "the draft and its history stay, attributed, in the history and the audit trail. Send the "
+            "version you read in If-Match. A signed evaluation is never discarded (409); add an addendum. "
+            "An optional `reason` query parameter (up to 500 characters) is kept with it."
+        ),
+        parameters=[OpenApiParameter("reason", str, required=False, description="Why it is discarded.")],
+        responses={204: None, 403: FORBIDDEN, 404: ERRORS, 409: CONFLICT, 412: ERRORS, 428: ERRORS},
+    )
+    def destroy(self, request, *args, **kwargs):
+        self._check_access()
+        reason = request.query_params.get("reason", "")
+        with transaction.atomic():
+            record = self.get_record(sections=(), addenda=False, for_update=True)
+            evaluation = record.evaluation
+            check_can_edit(evaluation=evaluation, by=request.user)  # 409 signed, 403 not theirs
+            version = expected_version(request, current=evaluation.version, required=True)  # 428
+            check_version(current=evaluation.version, expected=version)  # 412
+            discard_evaluation(record=record, by=request.user, reason=reason, expected_version=version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="Sign your draft with your password",

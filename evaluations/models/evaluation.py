@@ -26,13 +26,21 @@ from patients.models import Patient
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
-    """Evaluations by lifecycle state."""
+    """Evaluations by lifecycle state. The default manager leaves discarded drafts out of every
+    read; `Evaluation.all_objects` (the admin, the history) still has them."""
 
     def drafts(self):
         return self.filter(status=EvaluationStatus.DRAFT)
 
     def signed(self):
         return self.filter(status=EvaluationStatus.SIGNED)
+
+
+class KeptEvaluations(models.Manager["Evaluation"]):
+    """Evaluations that count: a discarded draft is gone from lists, charts and reads."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=EvaluationStatus.DISCARDED)
 
 
 class Evaluation(models.Model):
@@ -106,8 +114,13 @@ class Evaluation(models.Model):
         help_text=_("Set at signing; every read of the signed evaluation checks its content against it."),
     )
 
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True, editable=False)
+    discarded_by = actor_field()
+    discard_reason = models.CharField(_("why it was discarded"), max_length=500, blank=True, editable=False)
+
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
-    objects = EvaluationQuerySet.as_manager()
+    objects = KeptEvaluations.from_queryset(EvaluationQuerySet)()
+    all_objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date_of_service", "-created_at"]
@@ -130,8 +143,20 @@ class Evaluation(models.Model):
                 condition=(
                     Q(status=EvaluationStatus.DRAFT, signed_at__isnull=True, signed_by__isnull=True)
                     | Q(status=EvaluationStatus.SIGNED, signed_at__isnull=False, signed_by__isnull=False)
+                    | Q(status=EvaluationStatus.DISCARDED, signed_at__isnull=True, signed_by__isnull=True)
                 ),
                 name="evaluation_signature_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=EvaluationStatus.DISCARDED, discarded_at__isnull=False, discarded_by__isnull=False
+                )
+                | Q(
+                    ~Q(status=EvaluationStatus.DISCARDED),
+                    discarded_at__isnull=True,
+                    discarded_by__isnull=True,
+                ),
+                name="evaluation_discarded_is_attributed",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=EvaluationKind.RE_EVALUATION) | Q(previous_evaluation__isnull=False),
@@ -149,6 +174,10 @@ class Evaluation(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == EvaluationStatus.SIGNED
+
+    @property
+    def is_discarded(self) -> bool:
+        return self.status == EvaluationStatus.DISCARDED
 
 
 class Addendum(models.Model):
