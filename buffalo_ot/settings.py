@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationStatusEnum": "evaluations.choices.EvaluationStatus",
         "RoleStatusEnum": "evaluations.choices.RoleStatus",
         "PatientStatusEnum": "patients.choices.PatientStatus",
+        "AssistLevelEnum": "evaluations.choices.AssistLevel",
+        "GoalStatusEnum": "evaluations.choices.GoalStatus",
     },
 }
 

@@ -167,6 +167,22 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+class GoalStatus(models.TextChoices):
+    """Where a goal stands at a re-evaluation or discharge, as the therapist judges it."""
+
+    MET = "met", _("Met")
+    PARTIALLY_MET = "partially_met", _("Partially met")
+    NOT_MET = "not_met", _("Not met")
+    CONTINUED = "continued", _("Continued")
+    MODIFIED = "modified", _("Modified")
+    DISCONTINUED = "discontinued", _("Discontinued")
+
+    @classmethod
+    def closes(cls, status: str) -> bool:
+        """A goal judged and closed: its target date may have passed."""
+        return status in (cls.MET, cls.PARTIALLY_MET, cls.NOT_MET, cls.DISCONTINUED)
+
+
 class GoalTerm(models.TextChoices):
     SHORT = "short_term", _("Short-term")
     LONG = "long_term", _("Long-term")

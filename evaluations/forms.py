@@ -21,6 +21,7 @@ from django.utils import timezone
 from common.models import concrete_field, related_model
 from evaluations.choices import AssistLevel, EvaluationKind, Side
 from evaluations.interpretation import EvaluationRecord
+from evaluations.interpretation.progress import suggest_goal_status
 from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
 from evaluations.sections import RowList, Section
 from evaluations.services import CONFIRM_DATE, MAX_ROWS
@@ -98,6 +99,8 @@ def _prepare_fields(form: forms.BaseForm, spec: RowList, current_ids: dict, choi
             field.widget = forms.TextInput(attrs=field.widget_attrs(forms.TextInput()))
         if isinstance(field, forms.DateField):
             field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        if name == spec.links_baseline:  # which baseline row a carried row continues: not typed
+            field.widget = forms.HiddenInput()
         _bootstrap(field)
         field.widget.attrs.setdefault("aria-label", str(field.label))
 
@@ -354,11 +357,38 @@ def describe_errors(forms_with_fields) -> None:
                 attrs["aria-describedby"] = f"{form[name].auto_id}-error"
 
 
+def _blank(spec: RowList, name: str):
+    """A field the page does not show (a follow-up's goal status on an initial evaluation)."""
+    field = concrete_field(spec.model, name)
+    return None if field.null else field.get_default()
+
+
+def goal_suggestions(record: EvaluationRecord) -> dict[int, Any]:
+    """Each baseline goal's suggested status from today's ratings, by its number (1 = first)."""
+    baseline = record.baseline
+    if baseline is None:
+        return {}
+    now = {rating.activity_id: rating for rating in record.activity_ratings}
+    then = {rating.activity_id: rating for rating in baseline.activity_ratings}
+    return {
+        number: suggest_goal_status(
+            goal,
+            now.get(goal.activity_id) if goal.activity_id is not None else None,
+            then.get(goal.activity_id) if goal.activity_id is not None else None,
+        )
+        for number, goal in enumerate(baseline.goals, start=1)
+    }
+
+
 class Part:
     """One list of a section on the page: how it is shown and how it becomes content."""
 
-    def __init__(self, spec: RowList, rows: list, data, prefix: str, baseline=None):
+    def __init__(
+        self, spec: RowList, rows: list, data, prefix: str, baseline=None, follow_up=False, suggestions=None
+    ):
         self.spec = spec
+        self.follow_up = follow_up
+        self.suggestions = suggestions or {}
         self.key = spec.key
         self.title = spec.title
         self.prefix = prefix
@@ -464,10 +494,16 @@ class Part:
         # how, with the values left to measure anew and the earlier value beside. An offer left
         # without a new value is not saved. The baseline is signed, so a posted page reads it the same.
         before_rows = baseline.rows(spec) if baseline is not None and spec.carry else []
+        link = spec.links_baseline
         measured = {self._line_key(line) for line in saved}
+        continued = {line.get(link) for line in saved} if link else set()
         offers = []
-        for line in self._lines(before_rows):
-            if self._line_key(line) in measured:
+        for number, line in enumerate(self._lines(before_rows), start=1):
+            if link:  # a carried row names the baseline row it continues, which stays signed as it was
+                line[link] = number
+                if number in continued:
+                    continue
+            elif self._line_key(line) in measured:
                 continue
             if spec.carry_values:  # carried as it was: saved as shown unless changed
                 offers.append(line)
@@ -502,7 +538,8 @@ class Part:
                 limit = 1  # one measure per side (grip): one line
             form_class: type[forms.BaseForm] = PairForm.for_list(spec)
         else:
-            form_class = forms.modelform_factory(spec.model, form=RowForm, fields=list(spec.fields))
+            shown = [name for name in spec.fields if self.follow_up or name not in spec.follow_up_only]
+            form_class = forms.modelform_factory(spec.model, form=RowForm, fields=shown)
         formset_class = forms.formset_factory(
             form_class,
             formset=CarriedRowFormSet if offers else RowFormSet,
@@ -535,6 +572,12 @@ class Part:
             form_kwargs={"spec": spec, "current_ids": current_ids, "choices": choices},
         )
         for form in self.formset.forms:
+            if link and link in form.fields:
+                goal_number: int | None = form.initial.get(link) if form.initial else None
+                if data is not None:
+                    posted = data.get(form.add_prefix(link), "")
+                    goal_number = int(posted) if posted.isdigit() and len(posted) < 4 else None
+                form.suggestion = self.suggestions.get(goal_number) if goal_number else None
             line = form.initial or {}
             before = before_by_key.get(self._line_key(line), {}) if line else {}
             # What was measured at baseline, read by the template beside the value(s).
@@ -635,7 +678,7 @@ class Part:
                 data = form.cleaned_data
                 if data.get("offered") and all(data.get(name) in (None, "", False) for name in measured):
                     continue
-                items.append({name: data.get(name) for name in self.spec.fields})
+                items.append({name: data.get(name, _blank(self.spec, name)) for name in self.spec.fields})
                 self.content_forms.append((form, None))
         return items
 
@@ -664,8 +707,17 @@ class SectionEditor:
             self.fields_form = form_class(
                 data, prefix="section", initial={name: current[name] for name in names}
             )
+        follow_up = record.evaluation.previous_evaluation_id is not None
         self.parts = [
-            Part(spec, current[spec.key], data, prefix=spec.key, baseline=record.baseline)
+            Part(
+                spec,
+                current[spec.key],
+                data,
+                prefix=spec.key,
+                baseline=record.baseline,
+                follow_up=follow_up,
+                suggestions=goal_suggestions(record) if spec.links_baseline and follow_up else None,
+            )
             for spec in section.rows
         ]
 

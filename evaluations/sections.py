@@ -40,6 +40,10 @@ class RowList:
     # Carried with every value as it was (facts that rarely change: roles, places, who does an
     # IADL), saved as shown unless changed; otherwise carried rows offer what to measure again.
     carry_values: bool = False
+    # Fields only a re-evaluation or discharge shows (an initial evaluation leaves them blank).
+    follow_up_only: tuple[str, ...] = ()
+    # The field a carried row keeps the number of the baseline row it continues in (1 = first).
+    links_baseline: str = ""
 
     @property
     def related_name(self) -> str:
@@ -353,9 +357,21 @@ ASSESSMENT_AND_PLAN = Section(
         RowList(
             "goals",
             m.Goal,
-            ("term", "description", "target_on", "activity", "notes"),
+            (
+                "term",
+                "description",
+                "target_on",
+                "activity",
+                "target_level",
+                "status",
+                "status_note",
+                "baseline_goal",
+                "notes",
+            ),
             "Goals",
-            carry=("term", "description", "activity"),
+            carry=("term", "description", "target_on", "activity", "target_level", "baseline_goal"),
+            follow_up_only=("status", "status_note"),
+            links_baseline="baseline_goal",
         ),
         RowList(
             "interventions",

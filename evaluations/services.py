@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from audit.services import record_event, record_list_read
 from common.exceptions import Conflict, check_version
 from common.models import attribute_history, concrete_field
-from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, MmtScale, Side
+from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, GoalStatus, MmtScale, Side
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import (
     Addendum,
@@ -219,7 +219,22 @@ def _row_rules(row, evaluation: Evaluation) -> dict[str, str]:
             "grade": _("The MRC scale has whole grades only (0–5); %(grade)s is not one.")
             % {"grade": row.grade}
         }
-    if isinstance(row, Goal) and row.target_on is not None and row.target_on <= evaluation.date_of_service:
+    if (
+        isinstance(row, Goal)
+        and (row.status or row.baseline_goal)
+        and evaluation.previous_evaluation_id is None
+    ):
+        return {
+            "status": _(
+                "An initial evaluation sets goals; their status is judged at a re-evaluation or discharge."
+            )
+        }
+    if (
+        isinstance(row, Goal)
+        and row.target_on is not None
+        and row.target_on <= evaluation.date_of_service
+        and not GoalStatus.closes(row.status)  # a goal judged met, not met or discontinued is closed
+    ):
         return {
             "target_on": _("The target date must be after the date of service (%(date)s).")
             % {"date": evaluation.date_of_service}

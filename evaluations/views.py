@@ -30,7 +30,14 @@ from evaluations.pdf import render_pdf
 from evaluations.presentation.conflicts import as_content, differences
 from evaluations.presentation.menu import section_menu
 from evaluations.presentation.pages import evaluation_context, report_context, trend_charts
-from evaluations.sections import BILLING, SECTIONS, SECTIONS_BY_SLUG
+from evaluations.sections import (
+    ADL_CHECKLIST,
+    ASSESSMENT_AND_PLAN,
+    BILLING,
+    IADL_CHECKLIST,
+    SECTIONS,
+    SECTIONS_BY_SLUG,
+)
 from evaluations.selectors import (
     can_read_content,
     fetch_record,
@@ -257,8 +264,15 @@ def _section_or_404(section: str):
 
 
 def _section_record(request, public_id, spec) -> EvaluationRecord:
-    # Only this section's rows; the CPT section also reads every section a deficit can come from.
-    loading = (spec, *DEFICIT_SECTIONS) if spec is BILLING else (spec,)
+    # Only this section's rows; the CPT section also reads every section a deficit can come from,
+    # the plan the checklists its goals' suggested status comes from.
+    loading = (
+        (spec, *DEFICIT_SECTIONS)
+        if spec is BILLING
+        else (spec, ADL_CHECKLIST, IADL_CHECKLIST)
+        if spec is ASSESSMENT_AND_PLAN
+        else (spec,)
+    )
     return _record_or_404(request, public_id, sections=loading, addenda=False, baseline=True)
 
 
@@ -479,7 +493,7 @@ def _posted_version(request) -> int:
 @permission_required("evaluations.sign_evaluation", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def evaluation_sign(request, public_id):
-    record = _record_or_404(request, public_id, addenda=False)
+    record = _record_or_404(request, public_id, addenda=False, baseline=True)
     evaluation = record.evaluation
     closed = _closed_draft(request, evaluation, signed="This evaluation is already signed.")
     if closed is not None:

@@ -228,7 +228,7 @@ class EvaluationViewSet(
         permission_classes=[IsAuthenticated, requires("evaluations.sign_evaluation")],
     )
     def sign(self, request, id=None):
-        record = self.get_record()
+        record = self.get_record(baseline=True)
         evaluation = record.evaluation
         check_can_edit(evaluation=evaluation, by=request.user)
         version = expected_version(request, current=evaluation.version, required=True)

@@ -127,9 +127,24 @@ def billing_requirement(record: EvaluationRecord) -> Requirement:
     return Requirement(label, BILLING, fits and agrees)
 
 
+def goals_judged_requirement(record: EvaluationRecord) -> Requirement | None:
+    """A re-evaluation or discharge judges every goal of its baseline: each has a status (met,
+    partially met, not met, continued, modified, discontinued). Needs the baseline loaded."""
+    baseline = record.baseline
+    if baseline is None or not baseline.goals:
+        return None
+    judged = {goal.baseline_goal for goal in record.goals if goal.baseline_goal and goal.status}
+    missing = len(baseline.goals) - len(judged & set(range(1, len(baseline.goals) + 1)))
+    label = f"A status for each goal of the {baseline.evaluation.date_of_service:%m/%d/%Y} evaluation"
+    if missing:
+        label += f" ({missing} not judged yet)"
+    return Requirement(label, ASSESSMENT_AND_PLAN, missing == 0)
+
+
 def signing_checklist(record: EvaluationRecord) -> list[Requirement]:
-    """Everything signing needs: the record's content, and the CPT code."""
-    return [*signing_requirements(record), billing_requirement(record)]
+    """Everything signing needs: the record's content, the baseline's goals judged, and the CPT code."""
+    goals = goals_judged_requirement(record)
+    return [*signing_requirements(record), *([goals] if goals else []), billing_requirement(record)]
 
 
 class SectionState(StrEnum):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from evaluations.choices import AssistLevel, CognitiveInstrument
+from evaluations.choices import GoalStatus as GoalStatusChoice
 from evaluations.instruments import measurement_error, mmt_rank, moca
 from evaluations.instruments.measurement_error import Kind, Lookup, Threshold
 from evaluations.interpretation.scores import copm_scores, grip_value
@@ -35,17 +36,54 @@ class MeasureChange:
 
 
 @dataclass
-class GoalStatus:
+class GoalProgress:
     description: str
     target_on: date
     status: str
+
+
+@dataclass(frozen=True)
+class GoalSuggestion:
+    status: str  # a GoalStatus value
+    label: str
+    reason: str
+
+
+def suggest_goal_status(goal: Any, now: Any, then: Any) -> GoalSuggestion | None:
+    """What the linked activity's ratings suggest about a baseline goal; the therapist decides.
+    Met: the activity is rated at or above the goal's target level (or, without one, done without
+    a helper). Partially met: better than at baseline, not yet there. Not met: no better. No
+    suggestion without a linked activity rated today."""
+    if goal.activity_id is None or now is None:
+        return None
+    level = now.get_assist_level_display().lower()
+    target = goal.target_level
+    reached = (
+        ASSIST_ORDER.index(now.assist_level) <= ASSIST_ORDER.index(target)
+        if target
+        else AssistLevel.is_independent(now.assist_level)
+    )
+    aim = f"target {goal.get_target_level_display().lower()}" if target else "target: without a helper"
+    if reached:
+        return GoalSuggestion(
+            GoalStatusChoice.MET, str(GoalStatusChoice.MET.label), f"activity now {level} ({aim})"
+        )
+    if then is not None and ASSIST_ORDER.index(now.assist_level) < ASSIST_ORDER.index(then.assist_level):
+        return GoalSuggestion(
+            GoalStatusChoice.PARTIALLY_MET,
+            str(GoalStatusChoice.PARTIALLY_MET.label),
+            f"activity now {level}, better than {then.get_assist_level_display().lower()} ({aim})",
+        )
+    return GoalSuggestion(
+        GoalStatusChoice.NOT_MET, str(GoalStatusChoice.NOT_MET.label), f"activity {level} ({aim})"
+    )
 
 
 @dataclass
 class Progress:
     baseline: Evaluation
     measures: list[MeasureChange] = field(default_factory=list)
-    goals: list[GoalStatus] = field(default_factory=list)
+    goals: list[GoalProgress] = field(default_factory=list)
 
 
 def meaning(delta: float, threshold: Lookup, *, before: float = 0, higher_is_better: bool = True) -> str:
@@ -243,24 +281,24 @@ def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
                 )
             )
 
-    for goal in baseline.goals:
-        if goal.activity_id is None:
-            status = "not tied to an activity: the therapist judges it"
-        elif goal.activity_id in ratings_now:
-            rating = ratings_now[goal.activity_id]
-            earlier = ratings_then.get(goal.activity_id)
-            level = rating.get_assist_level_display().lower()
-            if AssistLevel.is_independent(rating.assist_level):
-                status = f"activity now {level}"
-            elif earlier is not None and ASSIST_ORDER.index(rating.assist_level) < ASSIST_ORDER.index(
-                earlier.assist_level
-            ):
-                status = f"progressing: activity now {level}"
-            else:
-                status = f"not yet: activity {level}"
+    continued = {goal.baseline_goal: goal for goal in record.goals if goal.baseline_goal}
+    for number, goal in enumerate(baseline.goals, start=1):
+        activity = goal.activity_id
+        suggestion = suggest_goal_status(
+            goal,
+            ratings_now.get(activity) if activity is not None else None,
+            ratings_then.get(activity) if activity is not None else None,
+        )
+        judged = continued.get(number)
+        if judged is not None and judged.status:
+            status = str(judged.get_status_display())
+            if judged.status_note:
+                status += f": {judged.status_note}"
+            if suggestion is not None and suggestion.status != judged.status:
+                status += f" (suggested {suggestion.label.lower()}: {suggestion.reason})"
+        elif suggestion is not None:
+            status = f"not yet judged; suggested {suggestion.label.lower()}: {suggestion.reason}"
         else:
-            status = "activity not rated in this evaluation"
-        if goal.target_on < evaluation.date_of_service and not status.startswith("activity now"):
-            status += f"; target date {goal.target_on:%m/%d/%Y} passed"
-        result.goals.append(GoalStatus(goal.description, goal.target_on, status))
+            status = "not yet judged" + ("" if goal.activity_id else " (not tied to an activity)")
+        result.goals.append(GoalProgress(goal.description, goal.target_on, status))
     return result
