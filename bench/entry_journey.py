@@ -117,6 +117,9 @@ def standard_case(date_of_service: date, *, follow_up: bool) -> dict[str, dict[s
         for motion in HIP_MOTIONS
         for side in ("right", "left")
     ]
+    if follow_up:  # the initial evaluation's goals, judged
+        for goal, status in zip(content["assessment_and_plan"]["goals"], ("met", "continued"), strict=True):
+            goal["status"] = status
     content["neuromuscular_function"]["tests"].append(
         {"test": "chair_stand_30s", "side": "none", "value": "12" if follow_up else "8", "notes": ""}
     )

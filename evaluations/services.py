@@ -478,6 +478,11 @@ def sign_evaluation(
     if not by.has_perm("evaluations.sign_evaluation"):
         raise PermissionDenied(_("Your role cannot sign evaluations."))
     check_can_edit(evaluation=record.evaluation, by=by)
+    if record.baseline is None and record.evaluation.previous_evaluation_id is not None:
+        # A re-evaluation is judged with its baseline (its goals must each have a status).
+        record = fetch_record(
+            viewer=by, public_id=record.evaluation.public_id, tables=record.loaded, baseline=True
+        )
     _check_complete(record)
     _check_nothing_kept(record.evaluation, by)
     if _recent_signing_failures(by) >= SIGNING_ATTEMPTS:

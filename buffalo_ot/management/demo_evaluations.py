@@ -153,21 +153,21 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 date_of_service=today,
                 previous_evaluation=initial,
             )
-            save_sections(
-                record=_record(follow_up, therapist),
-                by=therapist,
-                contents=_sections(
-                    _hip_replacement(
-                        follow_up.date_of_service,
-                        abductor_right="4-",
-                        pain=3,
-                        dressing="modified_independent",
-                        tug="11.20",
-                        code="97168",
-                        change="Dresses lower body at modified independence (was moderate assist); TUG 16.4 s to 11.2 s.",
-                    )
-                ),
+            content = _hip_replacement(
+                follow_up.date_of_service,
+                abductor_right="4-",
+                pain=3,
+                dressing="modified_independent",
+                tug="11.20",
+                code="97168",
+                change="Dresses lower body at modified independence (was moderate assist); TUG 16.4 s to 11.2 s.",
             )
+            # The initial evaluation's goals, judged: socks on independently, the car still to come.
+            for number, (goal, status) in enumerate(
+                zip(content["assessment_and_plan"]["goals"], ("met", "continued"), strict=True), start=1
+            ):
+                goal |= {"baseline_goal": number, "status": status}
+            save_sections(record=_record(follow_up, therapist), by=therapist, contents=_sections(content))
             sign_evaluation(record=_record(follow_up, therapist), by=therapist, password=DEMO_PASSWORD)
             made += 2
         elif index == 1:  # a colleague's signed evaluation
