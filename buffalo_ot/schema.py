@@ -52,6 +52,7 @@ DESCRIPTIONS = {
 IF_MATCH = {
     "evaluations_partial_update": True,
     "evaluations_sign_create": True,
+    "evaluations_destroy": True,
     "patients_partial_update": False,
     "patients_archive_create": False,
 }

@@ -21,6 +21,17 @@ from evaluations.sections import SECTIONS
 
 SEAL_ALGORITHM = "sha256:buffalo-ot-evaluation-v1"
 
+# Fields added to a list after evaluations were first sealed, with the value every earlier row
+# holds: a row at that value leaves the field out, so the content of an evaluation signed before
+# the field existed reads exactly as it did when it was signed (its seal still holds), and a row
+# that uses the field has it sealed.
+ADDED_SINCE_V1: dict[tuple[str, str], Any] = {
+    ("goals", "target_level"): "",
+    ("goals", "status"): "",
+    ("goals", "status_note"): "",
+    ("goals", "baseline_goal"): None,
+}
+
 
 def _plain(value: Any) -> Any:
     """A stored value as plain JSON: catalogue entries by their code, dates in ISO form, times in UTC."""
@@ -51,7 +62,13 @@ def canonical_content(record: EvaluationRecord) -> dict[str, Any]:
         lists = {}
         for rows in section.rows:
             plain_rows = [
-                {name: _plain(getattr(row, name)) for name in rows.fields} for row in content[rows.key]
+                {
+                    name: _plain(getattr(row, name))
+                    for name in rows.fields
+                    if (rows.key, name) not in ADDED_SINCE_V1
+                    or getattr(row, name) != ADDED_SINCE_V1[(rows.key, name)]
+                }
+                for row in content[rows.key]
             ]
             # Order-free: the same rows in any stored order are the same content.
             lists[rows.key] = sorted(plain_rows, key=lambda row: json.dumps(row, sort_keys=True))

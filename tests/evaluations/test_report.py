@@ -261,3 +261,60 @@ def test_trends_scores_and_findings_follow_the_grip_setting(settings, therapist,
         record = record_of(latest, therapist)
         row = next(row for row in record.grip if row.hand == "right")
         assert record.scores[("grip", row.pk)].value == right
+
+
+def test_the_first_page_is_the_physicians_summary_and_the_details_follow(page_client, therapist, patient):
+    evaluation = signed(therapist, patient)
+    response = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/report.pdf")
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+
+    first = " ".join(pages[0].split())  # the PDF's text comes back broken into lines
+    assert "Summary for the referring physician" in first
+    assert (
+        "I certify the need for these services furnished under this plan of treatment while under my care."
+        in first
+    )
+    assert "Key findings" in first and "Strength below normal" in first  # findings with their grades
+    assert "Needs help with: Getting dressed: minimal assist" in first
+    assert "Dons socks with a sock aid" in first  # a goal
+    assert f"{evaluation.sessions_per_week} sessions a week for {evaluation.duration_weeks} weeks" in first
+    assert "Physician signature" in first and "electronically signed" in first
+    assert "1. Personal history" not in first  # the detailed sections start on page 2
+    assert "1. Personal history and occupational profile" in "\n".join(pages[1:])
+    # No near-empty page: every page but the last carries a real share of text.
+    assert all(len(text) > 500 for text in pages[:-1]), [len(text) for text in pages]
+
+
+def test_a_re_evaluations_summary_lists_the_meaningful_changes_and_the_goals_status(
+    page_client, therapist, patient
+):
+    from evaluations.choices import EvaluationKind
+    from evaluations.presentation.pages import physician_summary
+
+    baseline = signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=6))
+    follow_up = start_evaluation(
+        by=therapist,
+        patient=patient,
+        kind=EvaluationKind.RE_EVALUATION,
+        date_of_service=timezone.localdate(),
+        previous_evaluation=baseline,
+    )
+    content = full_content(follow_up.date_of_service)
+    content["neuromuscular_function"]["tests"][0]["value"] = "10.00"  # TUG 14.2 s -> 10.0 s
+    for number, goal in enumerate(content["assessment_and_plan"]["goals"], start=1):
+        goal |= {"baseline_goal": number, "status": "met" if number == 1 else "continued"}
+    save_sections(record=record_of(follow_up, therapist), by=therapist, contents=as_sections(content))
+    from evaluations.selectors import fetch_record
+
+    record = fetch_record(viewer=therapist, public_id=follow_up.public_id, baseline=True)
+    summary = physician_summary(record)
+    changes = {change.measure: change.meaning for change in summary["findings"].changes}
+    assert changes == {"Timed Up and Go": "improved"}  # unchanged measures stay in the details
+    assert [goal.status for goal in summary["goals"]] == ["met", "continued"]
+    weeks = record.evaluation.duration_weeks
+    assert summary["certified_until"] == follow_up.date_of_service + timedelta(weeks=weeks, days=-1)
+    page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/report/").content.decode()
+    assert (
+        "Change since the initial evaluation of" in page
+        and "Timed Up and Go: 14.2 s → 10 s, improved" in page
+    )

@@ -120,3 +120,17 @@ def test_seal_command_seals_what_was_signed_before_seals_and_then_verifies(thera
         call_command("seal_evaluations", "--verify", stdout=out)
     assert failed.value.code == 1
     assert str(evaluation.public_id) in out.getvalue()
+
+
+def test_fields_added_after_signing_leave_earlier_seals_intact_and_are_sealed_when_used(therapist, patient):
+    """An evaluation signed before goals had a status reads as it did when signed; a goal with a
+    status has it under the seal (changing it breaks the seal)."""
+    from evaluations.models import Goal
+    from evaluations.seal import ADDED_SINCE_V1, canonical_content, check_seal
+
+    evaluation = signed(therapist, patient)
+    goals = canonical_content(record_of(evaluation, therapist))["sections"]["assessment_and_plan"]["goals"]
+    assert goals and all(not ({name for _key, name in ADDED_SINCE_V1} & set(goal)) for goal in goals)
+    assert check_seal(record_of(evaluation, therapist)).state == "intact"
+    Goal.objects.filter(evaluation=evaluation).update(status="met")  # behind the application's back
+    assert check_seal(record_of(evaluation, therapist)).state == "broken"
