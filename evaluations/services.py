@@ -631,17 +631,24 @@ def keep_section_draft(
     data: dict[str, list[str]],
     loaded_version: int,
     reason: str,
+    page: str = "",
 ) -> SectionDraft:
     """Keep what `by` typed on a section page of their draft when it cannot be saved yet (entries
     with errors, a newer save elsewhere, a session that ended): one per therapist and section,
     replaced by the next. Audited like a write, without the typed values."""
     check_can_edit(evaluation=evaluation, by=by)
     with transaction.atomic():
+        # The evaluation's row lock first, as a save takes it: a save and a keep running at once
+        # queue on it instead of each holding what the other waits for (the draft's reference to
+        # the evaluation, the audit trail's append lock).
+        list(
+            Evaluation.all_objects.select_for_update(of=("self",)).filter(pk=evaluation.pk).values_list("pk")
+        )
         draft, _created = SectionDraft.objects.update_or_create(
             evaluation=evaluation,
             author=by,
             section=section.slug,
-            defaults={"data": data, "loaded_version": loaded_version, "reason": reason},
+            defaults={"data": data, "loaded_version": loaded_version, "reason": reason, "page": page},
         )
         record_event(
             actor=by,
@@ -668,9 +675,10 @@ def discard_section_draft(*, evaluation: Evaluation, by: User, section: Section)
     return bool(deleted)
 
 
-def forget_section_draft(*, evaluation: Evaluation, by: User, section: Section) -> None:
-    """After the section saved: what was kept for it is in the record now."""
-    SectionDraft.objects.filter(evaluation=evaluation, author=by, section=section.slug).delete()
+def forget_section_draft(*, evaluation: Evaluation, by: User, section: Section, page: str) -> None:
+    """After a page saved its section: what that page had kept is in the record now. Entries kept
+    by another tab or window stay (that page saves or shows them itself)."""
+    SectionDraft.objects.filter(evaluation=evaluation, author=by, section=section.slug, page=page).delete()
 
 
 # -- Correcting and discarding a draft ---------------------------------------------------------

@@ -1,3 +1,4 @@
+import secrets
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -194,6 +195,15 @@ UNSAVED_SESSION_KEY = "evaluations.unsaved_section"
 NOT_TYPED = frozenset({"csrfmiddlewaretoken", "save", "save_next"})
 
 
+def _page_id(request, kept=None) -> str:
+    """Which page load posted (a random id in the form): kept entries belong to the page that
+    typed them. A page restoring kept entries takes them over."""
+    if kept is not None:
+        return kept.page
+    posted = request.POST.get("page_id", "")
+    return posted if posted.isalnum() and len(posted) <= 32 else ""
+
+
 def _typed(request) -> dict[str, list[str]]:
     """The posted section page as typed (what a SectionDraft keeps)."""
     return {key: values for key, values in request.POST.lists() if key not in NOT_TYPED}
@@ -253,6 +263,7 @@ def _restore_after_log_in(request, spec, evaluation: Evaluation) -> None:
             data=data,
             loaded_version=int(posted) if posted.isdigit() and len(posted) < 12 else 0,
             reason="signed_out",
+            page=secrets.token_hex(16),  # the page that restores it takes it over
         )
 
 
@@ -329,6 +340,7 @@ def evaluation_section(request, public_id, section):
                 data=typed,
                 loaded_version=posted_version,
                 reason="errors",
+                page=_page_id(request),
             )
         else:
             content = _resolved(request, spec, record, editor.content())
@@ -345,6 +357,7 @@ def evaluation_section(request, public_id, section):
                     data=typed,
                     loaded_version=posted_version,
                     reason="errors",
+                    page=_page_id(request),
                 )
             except StaleVersion as stale:
                 # Saved meanwhile in another tab, window or by another writer: rows are replaced as a
@@ -358,6 +371,7 @@ def evaluation_section(request, public_id, section):
                     data=typed,
                     loaded_version=posted_version,
                     reason="conflict",
+                    page=_page_id(request),
                 )
                 conflict = differences(spec, as_content(spec, record.content(spec)), content)
                 version, status = stale.current_version, 409
@@ -365,7 +379,9 @@ def evaluation_section(request, public_id, section):
                 messages.error(request, str(conflict_error))
                 return redirect("evaluations:detail", public_id=evaluation.public_id)
             else:
-                forget_section_draft(evaluation=evaluation, by=request.user, section=spec)
+                forget_section_draft(
+                    evaluation=evaluation, by=request.user, section=spec, page=_page_id(request)
+                )
                 messages.success(request, f"{spec.title} saved.")
                 following = SECTIONS[SECTIONS.index(spec) + 1] if spec is not SECTIONS[-1] else None
                 if "save_next" in request.POST and following is not None:
@@ -390,6 +406,7 @@ def evaluation_section(request, public_id, section):
             "is_last": spec is SECTIONS[-1],
             "cpt": record.cpt if spec is BILLING else None,
             "loaded_version": version,
+            "page_id": _page_id(request, kept) or secrets.token_hex(16),
             "kept": kept,
             "conflict": conflict,
         },
@@ -424,6 +441,7 @@ def evaluation_section_autosave(request, public_id, section):
             data=_typed(request),
             loaded_version=posted_version,
             reason=reason,
+            page=_page_id(request),
         )
 
     if editor.is_valid():
@@ -450,7 +468,7 @@ def evaluation_section_autosave(request, public_id, section):
         except Conflict as conflict:
             return JsonResponse({"state": "closed", "message": str(conflict)}, status=409)
         else:
-            forget_section_draft(evaluation=evaluation, by=request.user, section=spec)
+            forget_section_draft(evaluation=evaluation, by=request.user, section=spec, page=_page_id(request))
             return JsonResponse({"state": "saved", "at": at, "version": record.evaluation.version})
     keep("errors")
     errors = editor.error_map()

@@ -32,6 +32,12 @@ class SectionDraft(models.Model):
             ("signed_out", _("Posted after the session ended")),
         ],
     )
+    page = models.CharField(
+        _("page that typed it"),
+        max_length=32,
+        blank=True,
+        help_text=_("The page load the entries came from: only its own save clears them, not another tab's."),
+    )
     kept_at = models.DateTimeField(_("kept at"), auto_now=True)
 
     class Meta:

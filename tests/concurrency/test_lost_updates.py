@@ -12,7 +12,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.services import issue_api_token
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, SectionDraft
 from patients.models import Patient
 from tests.evaluations.test_views import page_data
 from tests.factories import EvaluationFactory, PatientFactory
@@ -192,3 +192,38 @@ def test_simultaneous_registrations_with_one_phone_create_one_patient(front_desk
 
         assert sorted(response.status_code for response in results) == [201, 409], results
         assert Patient.objects.filter(phone=phone).count() == 1
+
+
+def test_two_tabs_autosaving_at_once_lose_nothing(therapist, patient):
+    """Two tabs of one therapist autosave the same section at the same moment, one with an error:
+    the valid one is saved, the other's entries are kept (never a server error, never half-saved)."""
+    for _ in range(ROUNDS):
+        draft = EvaluationFactory(therapist=therapist, patient=patient)
+        page = logged_in(therapist).get(f"/evaluations/{draft.public_id}/assessment-and-plan/")
+        base = {**page_data(page.context["editor"]), "loaded_version": page.context["loaded_version"]}
+        url = f"/evaluations/{draft.public_id}/assessment-and-plan/autosave/"
+        valid = {**base, "page_id": "firsttab", "section-assessment_summary": "Typed in the first tab"}
+        invalid = {
+            **base,
+            "page_id": "secondtab",
+            "section-assessment_summary": "Typed in the second tab",
+            "section-sessions_per_week": "9",
+        }
+
+        results = race(
+            partial(logged_in(therapist).post, url, valid), partial(logged_in(therapist).post, url, invalid)
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert sorted(r.json()["state"] for r in results) in (["kept", "saved"], ["conflict", "kept"]), [
+            r.json() for r in results
+        ]
+        stored = Evaluation.objects.get(pk=draft.pk)
+        kept = SectionDraft.objects.get(evaluation=draft)
+        assert kept.data["section-assessment_summary"] in (
+            ["Typed in the second tab"],
+            ["Typed in the first tab"],
+        )
+        assert kept.page == "secondtab"  # the first tab's save does not clear the second tab's entries
+        assert stored.sessions_per_week is None  # the invalid value was never saved
+        assert stored.assessment_summary in ("", "Typed in the first tab")
