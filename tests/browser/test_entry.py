@@ -173,3 +173,16 @@ def test_a_re_evaluation_started_on_the_page_offers_the_baselines_rows_to_measur
     assert [(row.muscle_group.code, row.side, row.grade) for row in strength] == [
         ("hip_abductors", "right", "4")
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_db")
+def test_a_new_row_starts_on_the_side_last_chosen(page: Page, live_server, draft):
+    log_in(page, live_server.url, "ot")
+    page.goto(f"{live_server.url}/evaluations/{draft.public_id}/muscle-imbalance/")
+    rows = page.locator('table[data-row-list="pain_points"] tbody tr')
+    count = rows.count()
+    named(page, "pain_points-0-side").select_option("right")
+    page.get_by_role("button", name=re.compile("^Add a row to pain points")).click()
+    expect(rows).to_have_count(count + 1)
+    expect(named(page, f"pain_points-{count}-side")).to_have_value("right")

@@ -35,6 +35,12 @@
       total.value = String(Number(total.value) + 1);
       refresh();
       var row = body.rows[body.rows.length - 1];
+      // A new row starts on the side last chosen in this list (one side examined after another).
+      var sides = body.querySelectorAll('select[name$="-side"]');
+      var side = row.querySelector('select[name$="-side"]');
+      for (var i = sides.length - 2; side && i >= 0; i--) {
+        if (sides[i].value) { side.value = sides[i].value; break; }
+      }
       var remove = row.querySelector('input[name$="-DELETE"]');
       if (remove) remove.setAttribute("aria-label", "Remove row " + (Number(index) + 1));
       var first = row.querySelector("input:not([type=hidden]):not([type=checkbox]), select, textarea");
