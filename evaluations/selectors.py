@@ -14,7 +14,16 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, ForeignKey, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    ForeignKey,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from accounts.models import User
 from common.models import related_model
@@ -22,7 +31,7 @@ from evaluations.choices import EvaluationStatus
 from evaluations.interpretation.checklist import ROW_QUESTIONS
 from evaluations.interpretation.record import ALL_ROW_TABLES, EvaluationRecord, related_names
 from evaluations.interpretation.trends import TREND_TABLES
-from evaluations.models import Addendum, Evaluation, EvaluationQuerySet, SectionDraft
+from evaluations.models import Addendum, Evaluation, EvaluationQuerySet, Goal, SectionDraft
 from evaluations.sections import SECTIONS, RowList, Section
 from patients.models import Patient
 
@@ -155,9 +164,13 @@ class RowPresence:
     """Whether an evaluation's lists have rows, read in one query (checklist.Facts): what the
     section menu needs, without loading every row table on every section page."""
 
-    def __init__(self, evaluation: Evaluation, flags: dict[tuple, bool]):
+    def __init__(
+        self, evaluation: Evaluation, flags: dict[tuple, bool], baseline_goals: int, judged_goals: int
+    ):
         self.evaluation = evaluation
         self._flags = flags
+        self.baseline_goals = baseline_goals  # how many goals the baseline evaluation set
+        self.judged_goals = judged_goals  # how many of them have a status here
 
     @staticmethod
     def key(spec: RowList, equal: dict[str, Any]) -> tuple:
@@ -168,7 +181,8 @@ class RowPresence:
 
 
 def row_presence(evaluation: Evaluation) -> RowPresence:
-    """Every list of every section (and checklist.ROW_QUESTIONS): has it a row? One query."""
+    """Every list of every section (and checklist.ROW_QUESTIONS): has it a row? And how many of
+    the baseline's goals have a status here? One query."""
     questions: list[tuple[RowList, dict[str, Any]]] = [
         (spec, {}) for section in SECTIONS for spec in section.rows
     ] + list(ROW_QUESTIONS)
@@ -178,10 +192,37 @@ def row_presence(evaluation: Evaluation) -> RowPresence:
         )
         for index, (spec, equal) in enumerate(questions)
     }
-    found = Evaluation.objects.filter(pk=evaluation.pk).annotate(**annotations).values(*annotations).get()
+
+    def goals_of(evaluation: Any) -> QuerySet[Goal, Any]:
+        return Goal.objects.filter(evaluation=evaluation).order_by().values("evaluation")
+
+    baseline_goals = goals_of(OuterRef("previous_evaluation")).annotate(count=Count("pk")).values("count")
+    judged = (
+        Goal.objects.filter(evaluation=OuterRef("pk"), baseline_goal__gte=1)
+        .filter(
+            baseline_goal__lte=Subquery(
+                goals_of(OuterRef(OuterRef("previous_evaluation")))
+                .annotate(count=Count("pk"))
+                .values("count")
+            )
+        )
+        .exclude(status="")
+        .order_by()
+        .values("evaluation")
+        .annotate(count=Count("baseline_goal", distinct=True))
+        .values("count")
+    )
+    found = (
+        Evaluation.objects.filter(pk=evaluation.pk)
+        .annotate(**annotations, baseline_goals=Subquery(baseline_goals), judged_goals=Subquery(judged))
+        .values(*annotations, "baseline_goals", "judged_goals")
+        .get()
+    )
     return RowPresence(
         evaluation,
         {RowPresence.key(spec, equal): found[f"q{index}"] for index, (spec, equal) in enumerate(questions)},
+        baseline_goals=found["baseline_goals"] or 0,
+        judged_goals=found["judged_goals"] or 0,
     )
 
 

@@ -28,7 +28,7 @@ from evaluations.interpretation.record import DEFICIT_SECTIONS
 from evaluations.interpretation.trends import trend_series
 from evaluations.models import Evaluation
 from evaluations.pdf import render_pdf
-from evaluations.presentation.conflicts import as_content, differences
+from evaluations.presentation.conflicts import as_content, differences, resolve
 from evaluations.presentation.menu import section_menu
 from evaluations.presentation.pages import evaluation_context, report_context, trend_charts
 from evaluations.sections import (
@@ -289,11 +289,7 @@ def _section_record(request, public_id, spec) -> EvaluationRecord:
 
 def _resolved(request, spec, record: EvaluationRecord, typed: dict) -> dict:
     """After a conflict: the parts the therapist chose to keep as saved replace what was typed."""
-    saved = as_content(spec, record.content(spec))
-    return {
-        key: saved[key] if request.POST.get(f"resolve-{key}") == "saved" and key in saved else value
-        for key, value in typed.items()
-    }
+    return resolve(spec, as_content(spec, record.content(spec)), typed, request.POST)
 
 
 @_keeps_typing_when_signed_out()

@@ -326,10 +326,16 @@ class EvaluationCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer)
         allow_null=True,
         help_text="For a re-evaluation or discharge: the signed evaluation it is compared with.",
     )
+    date_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A date of service more than 30 days ago is refused (400, a mistyped year is the usual "
+        "cause) unless this is true.",
+    )
 
     class Meta:
         model = Evaluation
-        fields = ["patient", "kind", "date_of_service", "previous_evaluation"]
+        fields = ["patient", "kind", "date_of_service", "previous_evaluation", "date_confirmed"]
 
 
 SectionsUpdateSerializer = type(

@@ -134,8 +134,15 @@ def goals_judged_requirement(record: EvaluationRecord) -> Requirement | None:
     if baseline is None or not baseline.goals:
         return None
     judged = {goal.baseline_goal for goal in record.goals if goal.baseline_goal and goal.status}
-    missing = len(baseline.goals) - len(judged & set(range(1, len(baseline.goals) + 1)))
-    label = f"A status for each goal of the {baseline.evaluation.date_of_service:%m/%d/%Y} evaluation"
+    count = len(baseline.goals)
+    return baseline_goals_judged(baseline.evaluation, count, len(judged & set(range(1, count + 1))))
+
+
+def baseline_goals_judged(baseline: Evaluation, goals: int, judged: int) -> Requirement:
+    """The requirement when `judged` of the baseline's `goals` goals have a status (counted by the
+    caller: from the loaded goals when signing, from one query in the section menu)."""
+    missing = goals - judged
+    label = f"A status for each goal of the {baseline.date_of_service:%m/%d/%Y} evaluation"
     if missing:
         label += f" ({missing} not judged yet)"
     return Requirement(label, ASSESSMENT_AND_PLAN, missing == 0)

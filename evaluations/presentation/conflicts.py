@@ -1,5 +1,9 @@
 """A section saved elsewhere while a therapist typed: both versions side by side, field by field
-(and list by list), so the therapist keeps either instead of typing again."""
+and row by row, so the therapist keeps either instead of typing again.
+
+A field is kept as saved or as typed. A list has no row identity (rows are saved as a list), so rows
+are matched by what they say: rows in both versions stay; rows only in what was typed are in the
+form, to keep or remove there; each row only saved elsewhere can be added to them."""
 
 from __future__ import annotations
 
@@ -23,6 +27,10 @@ class Difference:
     label: str
     saved: str
     typed: str
+    is_list: bool = False
+    saved_only: tuple[tuple[int, str], ...] = ()  # (index in the saved list, the row as read)
+    typed_only: tuple[str, ...] = ()
+    in_both: tuple[str, ...] = ()
 
 
 def _value(model: type[Model], name: str, value: Any) -> str:
@@ -72,5 +80,46 @@ def differences(section: Section, saved: dict[str, Any], typed: dict[str, Any]) 
     for spec in section.rows:
         before, after = _rows(spec, saved[spec.key]), _rows(spec, typed.get(spec.key, []))
         if before != after:
-            found.append(Difference(spec.key, spec.title, before, after))
+            found.append(_list_difference(spec, saved[spec.key], typed.get(spec.key, []), before, after))
     return found
+
+
+def _list_difference(
+    spec: RowList, saved: list[Any], typed: list[Any], before: str, after: str
+) -> Difference:
+    unmatched = [_row(spec, row) for row in typed]
+    saved_only, in_both = [], []
+    for index, row in enumerate(saved):
+        text = _row(spec, row)
+        if text in unmatched:
+            unmatched.remove(text)
+            in_both.append(text)
+        else:
+            saved_only.append((index, text))
+    return Difference(
+        spec.key,
+        spec.title,
+        before,
+        after,
+        is_list=True,
+        saved_only=tuple(saved_only),
+        typed_only=tuple(unmatched),
+        in_both=tuple(in_both),
+    )
+
+
+def resolve(section: Section, saved: dict[str, Any], typed: dict[str, Any], chosen: Any) -> dict[str, Any]:
+    """What to save after a conflict: ``chosen`` is the posted form. ``resolve-<field>=saved`` keeps
+    a field as saved; ``resolve-<list>`` (repeatable) names saved rows to add to the typed list."""
+    lists = {spec.key for spec in section.rows}
+    resolved = {}
+    for key, value in typed.items():
+        if key in lists:
+            wanted = {int(index) for index in chosen.getlist(f"resolve-{key}") if index.isdigit()}
+            added = [row for index, row in enumerate(saved.get(key, [])) if index in wanted]
+            resolved[key] = [*value, *added]
+        elif chosen.get(f"resolve-{key}") == "saved" and key in saved:
+            resolved[key] = saved[key]
+        else:
+            resolved[key] = value
+    return resolved

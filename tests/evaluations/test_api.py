@@ -496,3 +496,18 @@ def test_a_patch_reads_the_evaluation_once_and_its_query_count_is_fixed(
         assert [score["value"] for score in answered["computed"]["physical_function"]["grip"]] == [
             20.0
         ] * len(hands)
+
+
+def test_a_date_of_service_long_ago_is_started_only_when_confirmed(api_client, therapist, patient):
+    api = api_client(therapist)
+    long_ago = (timezone.localdate() - timezone.timedelta(days=45)).isoformat()
+    body = {"patient": str(patient.public_id), "date_of_service": long_ago}
+
+    refused = api.post("/api/v1/evaluations/", body, format="json")
+
+    assert refused.status_code == 400
+    assert "more than 30 days ago" in refused.json()["date_of_service"][0]
+    assert not Evaluation.objects.filter(patient=patient).exists()
+    started = api.post("/api/v1/evaluations/", {**body, "date_confirmed": True}, format="json")
+    assert started.status_code == 201, started.content
+    assert started.json()["date_of_service"] == long_ago

@@ -209,6 +209,58 @@ def test_a_conflict_shows_both_versions_and_keeps_the_parts_chosen(page_client, 
     assert not SectionDraft.objects.exists()
 
 
+def test_a_conflict_in_a_list_is_resolved_row_by_row(page_client, therapist, draft):
+    client = page_client(therapist)
+    stale = page(client, draft)
+    later = timezone.localdate() + timezone.timedelta(weeks=6)
+    save_sections(  # another tab saves two goals meanwhile
+        record=record_of(draft, therapist),
+        by=therapist,
+        contents={
+            ASSESSMENT_AND_PLAN: {
+                "goals": [
+                    {"term": "long_term", "description": "Cooks a simple meal", "target_on": later},
+                    {"term": "long_term", "description": "Showers alone", "target_on": later},
+                ]
+            }
+        },
+    )
+    prefix = next(part.formset.prefix for part in stale.context["editor"].parts if part.spec.key == "goals")
+    mine = typed(
+        stale,
+        **{
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-0-term": "long_term",
+            f"{prefix}-0-description": "Showers alone",
+            f"{prefix}-0-target_on": later.isoformat(),
+            f"{prefix}-1-term": "short_term",
+            f"{prefix}-1-description": "Dresses with a reacher",
+            f"{prefix}-1-target_on": later.isoformat(),
+        },
+    )
+
+    response = client.post(f"/evaluations/{draft.public_id}/{PLAN}/", mine)
+
+    assert response.status_code == 409
+    (goals,) = [d for d in response.context["conflict"] if d.key == "goals"]
+    assert [text for _, text in goals.saved_only] == [f"Long-term · Cooks a simple meal · {later:%m/%d/%Y}"]
+    assert goals.typed_only == (f"Short-term · Dresses with a reacher · {later:%m/%d/%Y}",)
+    assert goals.in_both == (f"Long-term · Showers alone · {later:%m/%d/%Y}",)
+    assert f'name="resolve-goals" value="{goals.saved_only[0][0]}"' in response.content.decode()
+    # Add the other tab's meal goal to mine; the shared row is saved once.
+    resolved = {
+        **mine,
+        "loaded_version": response.context["loaded_version"],
+        "resolve-goals": [str(goals.saved_only[0][0])],
+    }
+    assert client.post(f"/evaluations/{draft.public_id}/{PLAN}/", resolved).status_code == 302
+    assert [goal.description for goal in draft.goals.order_by("id")] == [
+        "Showers alone",
+        "Dresses with a reacher",
+        "Cooks a simple meal",
+    ]
+
+
 def test_a_page_posted_after_the_session_ended_comes_back_after_logging_in(client, therapist, draft):
     client.force_login(therapist)
     data = typed(page(client, draft), **{"section-assessment_summary": "A long assessment typed slowly."})

@@ -108,6 +108,8 @@ def test_the_goals_page_offers_the_baselines_goals_with_a_status_and_the_suggest
         (1, "met", ""),
         (2, "discontinued", "Moved"),
     ]
+    menu = client.get(f"/evaluations/{discharge.public_id}/adl-checklist/").context["menu"]
+    assert not [r for r in menu.missing if "A status for each goal" in r.label]
     assert goals[0].target_on < discharge.date_of_service  # a goal judged met keeps its past target date
     detail = client.get(f"/evaluations/{discharge.public_id}/").content.decode()
     assert "Discontinued: Moved to her daughter" in detail
@@ -118,6 +120,10 @@ def test_signing_a_discharge_needs_a_status_for_each_baseline_goal(page_client, 
     page = client.get(f"/evaluations/{discharge.public_id}/sign/")
     requirement = next(r for r in page.context["requirements"] if "A status for each goal" in r.label)
     assert not requirement.is_met and "(2 not judged yet)" in requirement.label
+    # The section menu of any section counts it too (from its one presence query).
+    menu = client.get(f"/evaluations/{discharge.public_id}/profile/").context["menu"]
+    (missing,) = [r for r in menu.missing if "A status for each goal" in r.label]
+    assert missing.label == requirement.label and missing.section.slug == PLAN
 
 
 def test_an_initial_evaluation_has_no_goal_status(api_client, therapist, patient):
