@@ -17,8 +17,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP) pdf-deps
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000/ (log in with a demo user above; Ctrl-C stops)"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000/ with the background worker (log in with a demo user above; Ctrl-C stops both)"
+	DEBUG=1 $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production profile: gunicorn with DEBUG off, behind a TLS-terminating proxy (README, "Production").
 # Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS) in the environment.
@@ -26,7 +28,9 @@ serve: $(STAMP) pdf-deps
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (a long random value) in the environment" >&2; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn buffalo_ot.wsgi:application --config gunicorn.conf.py
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn buffalo_ot.wsgi:application --config gunicorn.conf.py
 
 # Django's deployment checklist against the production settings: must print no warnings.
 deploy-check: $(STAMP)

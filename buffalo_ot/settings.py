@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "patients",
     "occupations",
     "evaluations",
+    "episodes",
+    "django_tasks",
+    "django_tasks_db",
     "buffalo_ot",
 ]
 
@@ -347,3 +350,61 @@ LOGGING = {
 # lock out the whole front desk. Failed logins are still recorded with their IP.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA")
+
+# Background jobs (sending plans of care, reminders): Django's task framework through the
+# django-tasks backport. The database backend needs nothing more than the database; `make run`
+# starts its worker (`manage.py db_worker`) beside the server. README, "Background jobs", names
+# a Redis-backed backend for several servers.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+TASK_ATTEMPTS = env_int(
+    "TASK_ATTEMPTS", 5
+)  # a failing job is retried, with a growing pause, then shown as failed
+
+# Email (the physician's signing link; the opt-in daily summaries). In development the messages
+# are printed by the worker; production names its SMTP relay.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "plans-of-care@buffalo-ot.example")
+# The address links in emails start with (the clinic's public https origin in production).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))  # uploads; never served as static files
+
+# The episode clock's day counts by payer type (episodes.clock.Rules; None: not required).
+# Medicare Benefit Policy Manual ch. 15 §220 (shared/reference/ot-standards.md): initial
+# certification within 30 days of the evaluation, a verbal order signed within 14 days,
+# recertification at least every 90 days, a progress report at least every 10 treatment days.
+EPISODE_RULES = {
+    "medicare": {
+        "certification_days": 30,
+        "verbal_order_days": 14,
+        "recertification_days": 90,
+        "progress_treatment_days": 10,
+        "due_soon_days": 7,
+    },
+    # The clinic's policy for other payers until it names their own: Medicare's, as most payers follow it.
+    "other": {
+        "certification_days": 30,
+        "verbal_order_days": 14,
+        "recertification_days": 90,
+        "progress_treatment_days": 10,
+        "due_soon_days": 7,
+    },
+}
+SIGNING_LINK_DAYS = env_int("SIGNING_LINK_DAYS", 14)  # how long a physician's signing link stays valid
+SIGNING_LINK_FAILURES = env_int("SIGNING_LINK_FAILURES", 10)  # wrong links from one address per 15 minutes
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)  # a scanned certification

@@ -50,6 +50,7 @@ urlpatterns = [
     path("accounts/password_change/done/", account_views.password_change_done, name="password_change_done"),
     path("patients/", include("patients.urls")),
     path("", include("evaluations.urls")),
+    path("", include("episodes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urls, "api"))),
     re_path(r"^api/", views.api_not_found),  # after every API route: anything else is a JSON 404

@@ -122,7 +122,7 @@ def patient(front_desk):
     )
 
 
-PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations")
+PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations", "episodes")
 
 
 @pytest.fixture

@@ -339,8 +339,8 @@ def test_archive_from_the_page_writes_one_event(page_client, front_desk, patient
 def test_chart_query_count_is_fixed(page_client, front_desk, patient, django_assert_num_queries):
     client = page_client(front_desk)
     # session, user, permissions (2), patient with its users, audit event, evaluations panel
-    # and its audit event, session refresh (3)
-    with django_assert_num_queries(9 + 2 * AUDIT_EVENT):
+    # and its audit event, episodes panel, session refresh (3)
+    with django_assert_num_queries(10 + 2 * AUDIT_EVENT):
         assert client.get(f"/patients/{patient.public_id}/").status_code == 200
 
 

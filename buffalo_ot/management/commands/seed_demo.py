@@ -15,6 +15,7 @@ from stdnum import luhn
 
 from accounts.models import User
 from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
+from buffalo_ot.management.demo_episodes import seed_episodes
 from buffalo_ot.management.demo_evaluations import DEMO_PASSWORD, seed_evaluations
 from patients.models import Patient
 from patients.services import register_patient
@@ -139,9 +140,11 @@ class Command(BaseCommand):
             users = self._users()
             created = self._patients(count=patients, by=users["frontdesk"])
             evaluations = seed_evaluations(therapist=users["therapist"], colleague=users["therapist2"])
+            episodes = seed_episodes(front_desk=users["frontdesk"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {len(users)} users, {created} new patients, {evaluations} new evaluations."
+                f"Demo ready: {len(users)} users, {created} new patients, {evaluations} new evaluations, "
+                f"{episodes} new episodes of care."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

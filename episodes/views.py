@@ -1,0 +1,398 @@
+"""Pages of the episode of care: the chart panel, the episode with its clock and timeline, the
+caseload, and the physician's signing page (no account: the link is the key)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from audit.choices import Action
+from audit.models import AuditEvent
+from audit.services import record_event
+from common.exceptions import Conflict
+from episodes.choices import CertificationState, SendingMethod
+from episodes.clock import DueState
+from episodes.forms import AnswerForm, OpenEpisodeForm, PaperForm, SendForm, VerbalOrderForm, VisitForm
+from episodes.models import Certification, Episode
+from episodes.selectors import caseload, clock_of, clocks, get_episode, list_patient_episodes
+from episodes.services import (
+    ATTESTATION,
+    LinkRefused,
+    answer_by_link,
+    find_link,
+    open_episode,
+    record_paper_certification,
+    record_verbal_order,
+    record_visit,
+    send_for_certification,
+    void_visit,
+)
+from evaluations.choices import EvaluationKind
+from evaluations.models import Evaluation
+from patients.models import Patient
+
+
+def episode_chart_panel(request, patient: Patient) -> dict | None:
+    """The chart's episodes: each with its clock; a signed initial evaluation without one offers to open it."""
+    if not request.user.has_perm("episodes.view_episode"):
+        return None
+    episodes = list_patient_episodes(patient_id=patient.pk)
+    can_open = request.user.has_perm("episodes.add_episode") and not patient.is_archived
+    startable = (
+        list(
+            Evaluation.objects.signed()
+            .filter(patient=patient, kind=EvaluationKind.INITIAL, episode__isnull=True)
+            .order_by("-date_of_service")
+        )
+        if can_open and not any(episode.is_open for episode in episodes)
+        else []
+    )
+    return {
+        "template": "episodes/_chart_panel.html",
+        "context": {"patient": patient, "clocks": clocks(episodes), "startable": startable},
+    }
+
+
+def _episode_or_404(request, public_id) -> Episode:
+    try:
+        episode = get_episode(viewer=request.user, public_id=public_id)
+    except (Episode.DoesNotExist, ValidationError):
+        raise Http404("No such episode.") from None
+    return episode
+
+
+def _clinicians():
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename="view_evaluation")
+            | Q(user_permissions__codename="view_evaluation")
+        )
+        .exclude(groups__name="Front desk")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@permission_required("episodes.add_episode", raise_exception=True)
+def episode_open(request, evaluation_id):
+    try:
+        evaluation = Evaluation.objects.select_related("patient").get(public_id=evaluation_id)
+    except (Evaluation.DoesNotExist, ValidationError):
+        raise Http404("No such evaluation.") from None
+    patient = evaluation.patient
+    form = OpenEpisodeForm(
+        request.POST or None,
+        initial={
+            "referring_physician_name": patient.referring_physician_name,
+            "referring_physician_npi": patient.referring_physician_npi,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = open_episode(by=request.user, evaluation=evaluation, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("patients:detail", public_id=patient.public_id)
+        else:
+            messages.success(
+                request, "Episode of care opened. Next: send the plan of care for certification."
+            )
+            return redirect("episodes:detail", public_id=episode.public_id)
+    return render(
+        request,
+        "episodes/open.html",
+        {"form": form, "evaluation": evaluation, "patient": patient},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("episodes.view_episode", raise_exception=True)
+def episode_detail(request, public_id, forms: dict | None = None, status: int = 200):
+    episode = _episode_or_404(request, public_id)
+    record_event(actor=request.user, action=Action.VIEW, record=episode)
+    clock = clock_of(episode)
+    certification = next(
+        (c for c in reversed(episode.certifications.all()) if c.state != CertificationState.CERTIFIED), None
+    )
+    forms = forms or {}
+    context = {
+        "episode": episode,
+        "patient": episode.patient,
+        "clock": clock,
+        "certification": certification,
+        "visits": list(episode.visits.all()),
+        "visit_form": forms.get("visit")
+        or VisitForm(clinicians=_clinicians(), initial={"clinician": request.user}),
+        "send_form": forms.get("send")
+        or SendForm(
+            initial={
+                "method": SendingMethod.EMAIL_LINK
+                if episode.referring_physician_email or not episode.referring_physician_fax
+                else SendingMethod.FAX,
+                "recipient": episode.referring_physician_email or episode.referring_physician_fax,
+            }
+        ),
+        "paper_form": forms.get("paper")
+        or PaperForm(
+            initial={
+                "physician_name": episode.referring_physician_name,
+                "physician_npi": episode.referring_physician_npi,
+            }
+        ),
+        "verbal_form": forms.get("verbal") or VerbalOrderForm(),
+        "attestation": ATTESTATION,
+    }
+    return render(request, "episodes/detail.html", context, status=status)
+
+
+def _act(request, public_id, form_name, form, action, success: str):
+    """Post one of the episode page's forms: on success back to the page, else the page with errors."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("episodes:detail", public_id=public_id)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, success)
+            return redirect("episodes:detail", public_id=public_id)
+    return episode_detail(request, public_id, forms={form_name: form}, status=400)
+
+
+@require_POST
+@permission_required("episodes.add_visit", raise_exception=True)
+def visit_add(request, public_id):
+    episode = _episode_or_404(request, public_id)
+    form = VisitForm(request.POST, clinicians=_clinicians())
+    return _act(
+        request,
+        public_id,
+        "visit",
+        form,
+        lambda data: record_visit(by=request.user, episode=episode, **data),
+        "Visit recorded.",
+    )
+
+
+@require_POST
+@permission_required("episodes.change_visit", raise_exception=True)
+def visit_void(request, public_id, visit_id):
+    episode = _episode_or_404(request, public_id)
+    visit = next((v for v in episode.visits.all() if str(v.public_id) == str(visit_id)), None)
+    if visit is None:
+        raise Http404("No such visit.")
+    try:
+        void_visit(by=request.user, visit=visit, reason=request.POST.get("reason", ""))
+    except (ValidationError, Conflict) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"The visit of {visit.visit_on:%m/%d/%Y} was voided.")
+    return redirect("episodes:detail", public_id=public_id)
+
+
+def _certification(episode: Episode, certification_id) -> Certification:
+    found = next((c for c in episode.certifications.all() if str(c.public_id) == str(certification_id)), None)
+    if found is None:
+        raise Http404("No such certification.")
+    return found
+
+
+@require_POST
+@permission_required("episodes.send_certification", raise_exception=True)
+def certification_send(request, public_id, certification_id):
+    episode = _episode_or_404(request, public_id)
+    certification = _certification(episode, certification_id)
+    return _act(
+        request,
+        public_id,
+        "send",
+        SendForm(request.POST),
+        lambda data: send_for_certification(by=request.user, certification=certification, **data),
+        "Plan of care sent for certification."
+        if request.POST.get("method") == SendingMethod.EMAIL_LINK
+        else "Sending recorded: print the plan with its fax cover sheet.",
+    )
+
+
+@require_POST
+@permission_required("episodes.send_certification", raise_exception=True)
+def certification_paper(request, public_id, certification_id):
+    episode = _episode_or_404(request, public_id)
+    certification = _certification(episode, certification_id)
+    form = PaperForm(request.POST, request.FILES)
+    return _act(
+        request,
+        public_id,
+        "paper",
+        form,
+        lambda data: record_paper_certification(by=request.user, certification=certification, **data),
+        "Signed certification recorded.",
+    )
+
+
+@require_POST
+@permission_required("episodes.send_certification", raise_exception=True)
+def verbal_order(request, public_id):
+    episode = _episode_or_404(request, public_id)
+    return _act(
+        request,
+        public_id,
+        "verbal",
+        VerbalOrderForm(request.POST),
+        lambda data: record_verbal_order(
+            by=request.user, episode=episode, ordered_on=data["verbal_order_on"], note=data["note"]
+        ),
+        "Verbal order recorded: a signature is due within 14 days.",
+    )
+
+
+@permission_required("episodes.view_episode", raise_exception=True)
+def caseload_page(request):
+    everyone = request.GET.get("who") == "clinic" and request.user.has_perm("episodes.view_all_episodes")
+    rows, waiting, drafts = caseload(viewer=request.user, everyone=everyone)
+    show = request.GET.get("show", "")
+    if show in {state.value for state in DueState}:
+        rows = [row for row in rows if row.state == show]
+    order = request.GET.get("sort", "due")
+    if order == "patient":
+        rows.sort(
+            key=lambda row: (
+                str(row.clock.episode.patient),
+                row.item.due_on or row.item.projected_on or timezone.localdate(),
+            )
+        )
+    patients = {row.clock.episode.patient.public_id for row in rows} | {d.patient.public_id for d in drafts}
+    record_event(
+        actor=request.user,
+        action=Action.SEARCH,
+        record_type="episodes.caseload",
+        record_label="Caseload",
+        listed_patient_ids=patients,
+    )
+    return render(
+        request,
+        "episodes/caseload.html",
+        {
+            "rows": rows,
+            "waiting": waiting,
+            "drafts": drafts,
+            "everyone": everyone,
+            "show": show,
+            "sort": order,
+            "states": list(DueState),
+            "can_see_clinic": request.user.has_perm("episodes.view_all_episodes"),
+        },
+    )
+
+
+# The physician's signing page -------------------------------------------------------------
+
+LINK_WINDOW = timedelta(minutes=15)
+
+
+def _too_many_refusals(request) -> bool:
+    """Brute force: refused links from this address in the last 15 minutes (counted in the audit
+    trail, so every server process sees the same count)."""
+    from django.conf import settings
+
+    address = request.META.get("REMOTE_ADDR")
+    recent = AuditEvent.objects.filter(
+        action=Action.LINK_REFUSED, ip_address=address, occurred_at__gte=timezone.now() - LINK_WINDOW
+    )
+    return recent.count() >= settings.SIGNING_LINK_FAILURES
+
+
+def _refused(request, reason: str) -> HttpResponse:
+    record_event(
+        actor=None,
+        actor_username="signing link",
+        action=Action.LINK_REFUSED,
+        record_type="episodes.sending",
+        record_label=f"link refused: {reason}",
+    )
+    return render(
+        request, "episodes/sign_refused.html", {"reason": reason}, status=410 if reason != "unknown" else 404
+    )
+
+
+@login_not_required
+def sign_page(request, token: str):
+    """One plan of care and nothing else: no navigation into the clinic's application."""
+    if _too_many_refusals(request):
+        return render(request, "episodes/sign_refused.html", {"reason": "throttled"}, status=429)
+    try:
+        sending = find_link(token)
+    except LinkRefused as refused:
+        return _refused(request, str(refused))
+    certification = sending.certification
+    episode = certification.episode
+    form = AnswerForm(
+        request.POST or None,
+        initial={
+            "physician_name": episode.referring_physician_name,
+            "physician_npi": episode.referring_physician_npi,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        certifies = request.POST.get("decision") == "certify"
+        try:
+            answer_by_link(token=token, certifies=certifies, **form.cleaned_data)
+        except LinkRefused as refused:
+            return _refused(request, str(refused))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return render(
+                request, "episodes/sign_done.html", {"certifies": certifies, "certification": certification}
+            )
+    else:
+        record_event(
+            actor=None,
+            actor_username=f"physician: {episode.referring_physician_name}, signing link",
+            action=Action.VIEW,
+            record=certification,
+        )
+    evaluation = certification.evaluation
+    return render(
+        request,
+        "episodes/sign.html",
+        {
+            "form": form,
+            "certification": certification,
+            "episode": episode,
+            "patient": episode.patient,
+            "evaluation": evaluation,
+            "goals": list(evaluation.goals.select_related("activity").order_by("id")),
+            "interventions": [
+                p.intervention.label
+                for p in evaluation.planned_interventions.select_related("intervention").order_by("id")
+            ],
+            "attestation": ATTESTATION,
+            "expires_at": sending.expires_at,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
