@@ -335,6 +335,13 @@ SPECTACULAR_SETTINGS = {
         "PatientStatusEnum": "patients.choices.PatientStatus",
         "AssistLevelEnum": "evaluations.choices.AssistLevel",
         "GoalStatusEnum": "evaluations.choices.GoalStatus",
+        "EvaluationKindEnum": "evaluations.choices.EvaluationKind",
+        "CertificationKindEnum": "episodes.choices.CertificationKind",
+        "CertificationStateEnum": "episodes.choices.CertificationState",
+        "SendingMethodEnum": "episodes.choices.SendingMethod",
+        "AttendanceEnum": "episodes.choices.Attendance",
+        "PayerTypeEnum": "episodes.choices.PayerType",
+        "EpisodeStatusEnum": "episodes.choices.EpisodeStatus",
     },
 }
 

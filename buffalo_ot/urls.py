@@ -9,6 +9,7 @@ from accounts import views as account_views
 from accounts.api.views import TokenView
 from accounts.forms import LoginForm
 from buffalo_ot import views
+from episodes.api.views import CaseloadView, CertificationViewSet, EpisodeViewSet
 from evaluations.api.views import EvaluationViewSet
 from occupations.api.views import CATALOGUE_VIEWSETS
 from patients.api.views import PatientViewSet
@@ -16,11 +17,14 @@ from patients.api.views import PatientViewSet
 router = SimpleRouter(use_regex_path=False)
 router.register("patients", PatientViewSet, basename="patient")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("episodes", EpisodeViewSet, basename="episode")
+router.register("certifications", CertificationViewSet, basename="certification")
 for kind, viewset in CATALOGUE_VIEWSETS.items():
     router.register(f"catalogues/{kind}", viewset, basename=f"catalogue-{kind}")
 
 api_urls = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("caseload/", CaseloadView.as_view(), name="caseload"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's script is served as a file (the split view), so the policy needs no inline
     # script; the UI styles its own elements inline, on this page only.

@@ -47,7 +47,12 @@ class Episode(models.Model):
     referring_physician_fax = models.CharField(_("referring physician's fax"), max_length=30, blank=True)
     referral_ordered_on = models.DateField(_("referral order date"), null=True, blank=True)
     diagnosis_codes = models.JSONField(_("diagnoses (ICD-10-CM)"), default=list, blank=True)
-    plan_start_on = models.DateField(_("plan of care start"))
+    started_on = models.DateField(
+        _("episode start"), help_text=_("The initial evaluation's date of service: treatment day 1.")
+    )
+    plan_start_on = models.DateField(
+        _("plan of care start"), help_text=_("The current plan's first day (a recertified plan's own).")
+    )
     sessions_per_week = models.PositiveSmallIntegerField(
         _("sessions per week"), validators=[MinValueValidator(1), MaxValueValidator(7)]
     )
@@ -66,7 +71,7 @@ class Episode(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["-plan_start_on", "-id"]
+        ordering = ["-started_on", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(payer_type__in=PayerType.values), name="episode_payer_type_known"
@@ -85,7 +90,7 @@ class Episode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Episode of {self.patient} from {self.plan_start_on:%m/%d/%Y}"
+        return f"Episode of {self.patient} from {self.started_on:%m/%d/%Y}"
 
     @property
     def audit_patient_public_id(self) -> uuid.UUID:

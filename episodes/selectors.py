@@ -19,7 +19,7 @@ from evaluations.choices import EvaluationKind
 from evaluations.models import Evaluation
 
 # Signed evaluations after the start that report progress toward the goals.
-PROGRESS_KINDS = (EvaluationKind.RE_EVALUATION,)
+PROGRESS_KINDS = (EvaluationKind.PROGRESS_REPORT, EvaluationKind.RE_EVALUATION)
 OLD_DRAFT_DAYS = 3
 
 
@@ -34,10 +34,18 @@ def _episodes() -> QuerySet[Episode]:
         Prefetch(
             "certifications",
             queryset=Certification.objects.select_related("evaluation").prefetch_related(
-                Prefetch("sendings", queryset=Sending.objects.select_related("sent_by"))
+                Prefetch(
+                    "sendings", queryset=Sending.objects.select_related("sent_by").order_by("-sent_at", "-id")
+                )
             ),
         ),
     )
+
+
+def list_episodes(*, viewer: User) -> QuerySet[Episode]:
+    """Every episode (episodes show dates and states; content stays behind the evaluations' own
+    rules), with what the clock and the certifications need, in a fixed number of queries."""
+    return _episodes()
 
 
 def get_episode(*, viewer: User, public_id: UUID | str) -> Episode:
@@ -57,7 +65,7 @@ def _progress_reports(episodes: list[Episode]) -> dict[int, list[date]]:
     )
     for patient_id, on in reports:
         for episode in episodes:
-            if episode.patient_id == patient_id and on >= episode.plan_start_on:
+            if episode.patient_id == patient_id and on > episode.started_on:
                 found[episode.pk].append(on)
     return found
 
@@ -66,7 +74,7 @@ def facts_of(episode: Episode, progress_reports: list[date]) -> EpisodeFacts:
     """The clock's facts from an episode read by _episodes() (no further queries)."""
     certifications = list(episode.certifications.all())
     return EpisodeFacts(
-        evaluated_on=episode.plan_start_on,
+        evaluated_on=episode.started_on,
         plan_end=max([episode.plan_end_on, *(c.period_end for c in certifications if c.is_certified)]),
         treatment_days=tuple(
             sorted({v.visit_on for v in episode.visits.all() if v.attendance == Attendance.ATTENDED})
@@ -120,7 +128,8 @@ class Clock:
 
     @property
     def treatment_days(self) -> int:
-        return len(self.facts.treatment_days)
+        """Days treated so far, the evaluation (treatment day 1) included."""
+        return len(set(self.facts.treatment_days) | {self.facts.evaluated_on})
 
 
 def clocks(episodes: list[Episode], today: date | None = None) -> list[Clock]:
@@ -166,4 +175,21 @@ def caseload(
         rows,
         [clock for clock in all_clocks if clock.waiting is not None],
         list(drafts.filter(created_at__lt=old).order_by("created_at")),
+    )
+
+
+def follow_ups(episode: Episode) -> tuple[list[Evaluation], list[Evaluation]]:
+    """Signed evaluations of the episode's patient since it started that the page can act on: those
+    that can be sent for recertification (a progress report or re-evaluation with no certification
+    yet) and discharge evaluations that can close it. One query."""
+    later = list(
+        Evaluation.objects.signed()
+        .filter(patient_id=episode.patient_id, date_of_service__gte=episode.started_on)
+        .exclude(pk=episode.initial_evaluation_id)
+        .order_by("-date_of_service")
+    )
+    certified = {c.evaluation_id for c in episode.certifications.all()}
+    return (
+        [e for e in later if e.kind in PROGRESS_KINDS and e.pk not in certified],
+        [e for e in later if e.kind == EvaluationKind.DISCHARGE],
     )

@@ -46,6 +46,20 @@ class EpisodeClosed(Conflict):
     """The episode is discharged: its visits and certifications stay as they are."""
 
 
+class DuplicateVisit(Conflict):
+    """The clinician already has a visit that day in this episode (a scheduler sending it again)."""
+
+    code = "duplicate_visit"
+    field = "visit_on"
+
+    def __init__(self, message: str, visit: Visit):
+        super().__init__(message)
+        self.visit = visit
+
+    def extra(self) -> dict:
+        return {"visit": str(self.visit.public_id)}
+
+
 class LinkRefused(Exception):
     """A signing link that is wrong, used, revoked or expired. The page says only that."""
 
@@ -110,6 +124,7 @@ def open_episode(
         referring_physician_fax=referring_physician_fax.strip(),
         referral_ordered_on=referral_ordered_on,
         diagnosis_codes=list(patient.diagnosis_codes),
+        started_on=evaluation.date_of_service,
         plan_start_on=evaluation.date_of_service,
         sessions_per_week=evaluation.sessions_per_week,
         duration_weeks=evaluation.duration_weeks,
@@ -156,26 +171,25 @@ def record_visit(
     errors: dict[str, str] = {}
     if visit_on > timezone.localdate():
         errors["visit_on"] = _("A visit cannot be recorded ahead of its day.")
-    elif visit_on < episode.plan_start_on:
+    elif visit_on < episode.started_on:
         errors["visit_on"] = _("The episode starts %(date)s, with the evaluation.") % {
-            "date": f"{episode.plan_start_on:%m/%d/%Y}"
+            "date": f"{episode.started_on:%m/%d/%Y}"
         }
     if attendance != Attendance.ATTENDED and timed_minutes:
         errors["timed_minutes"] = _("Only an attended visit has treatment minutes.")
     if not clinician.has_perm("evaluations.add_evaluation") or not clinician.is_active:
         errors["clinician"] = _("The treating clinician must be an active therapist, assistant or student.")
-    if (
-        not errors
-        and Visit.objects.filter(
-            episode=episode, visit_on=visit_on, clinician=clinician, voided_at__isnull=True
-        ).exists()
-    ):
-        errors["visit_on"] = _("%(clinician)s already has a visit on %(date)s in this episode.") % {
-            "clinician": clinician.display_name,
-            "date": f"{visit_on:%m/%d/%Y}",
-        }
     if errors:
         raise ValidationError(errors)
+    same = Visit.objects.filter(
+        episode=episode, visit_on=visit_on, clinician=clinician, voided_at__isnull=True
+    ).first()
+    if same is not None:
+        raise DuplicateVisit(
+            _("%(clinician)s already has a visit on %(date)s in this episode.")
+            % {"clinician": clinician.display_name, "date": f"{visit_on:%m/%d/%Y}"},
+            same,
+        )
     visit = Visit(
         episode=episode,
         visit_on=visit_on,
@@ -439,6 +453,50 @@ def record_paper_certification(
 
 
 @transaction.atomic
+def start_recertification(*, by: User, episode: Episode, evaluation: Evaluation) -> Certification:
+    """A later signed progress report or re-evaluation puts its plan of care to the physician:
+    a recertification over its frequency and duration from its date of service (capped at the
+    recertification interval). The episode's plan becomes that evaluation's."""
+    _require(by, "episodes.send_certification", _("Only therapists send plans of care for certification."))
+    episode = _open(episode)
+    evaluation = Evaluation.objects.get(pk=evaluation.pk)
+    errors: dict[str, str] = {}
+    if (
+        evaluation.kind not in (EvaluationKind.PROGRESS_REPORT, EvaluationKind.RE_EVALUATION)
+        or not evaluation.is_signed
+        or evaluation.patient_id != episode.patient_id
+        or evaluation.date_of_service < episode.started_on
+    ):
+        errors["evaluation"] = _("Choose a signed progress report or re-evaluation of this episode.")
+    elif not (evaluation.sessions_per_week and evaluation.duration_weeks):
+        errors["evaluation"] = _("The evaluation's plan of care has no frequency and duration.")
+    elif Certification.objects.filter(episode=episode, evaluation=evaluation).exists():
+        raise Conflict(_("This evaluation's plan is already put for certification."))
+    if errors or evaluation.sessions_per_week is None or evaluation.duration_weeks is None:
+        raise ValidationError(errors)
+    start = evaluation.date_of_service
+    plan_end = start + timedelta(weeks=evaluation.duration_weeks, days=-1)
+    certification = Certification(
+        episode=episode,
+        kind=CertificationKind.RECERTIFICATION,
+        evaluation=evaluation,
+        period_start=start,
+        period_end=certified_end(start, plan_end, rules_for(episode.payer_type)),
+    )
+    certification.full_clean()
+    certification.save()
+    # The plan of care is now the later evaluation's: from its date, at its frequency, for its duration.
+    episode.plan_start_on = start
+    episode.sessions_per_week, episode.duration_weeks = (
+        evaluation.sessions_per_week,
+        evaluation.duration_weeks,
+    )
+    _bump(episode, "plan_start_on", "sessions_per_week", "duration_weeks")
+    record_event(actor=by, action=Action.CREATE, record=certification)
+    return certification
+
+
+@transaction.atomic
 def discharge_episode(*, by: User, episode: Episode, evaluation: Evaluation) -> Episode:
     """A signed discharge evaluation of the patient closes the episode and its clock."""
     _require(by, "episodes.change_episode", _("Only therapists discharge."))
@@ -447,7 +505,7 @@ def discharge_episode(*, by: User, episode: Episode, evaluation: Evaluation) -> 
         evaluation.kind != EvaluationKind.DISCHARGE
         or not evaluation.is_signed
         or evaluation.patient_id != episode.patient_id
-        or evaluation.date_of_service < episode.plan_start_on
+        or evaluation.date_of_service < episode.started_on
     ):
         raise ValidationError(
             {"evaluation": _("Choose this patient's signed discharge evaluation of this episode.")}

@@ -11,6 +11,8 @@ urlpatterns = [
     path("episodes/<uuid:public_id>/visits/", views.visit_add, name="visit_add"),
     path("episodes/<uuid:public_id>/visits/<uuid:visit_id>/void/", views.visit_void, name="visit_void"),
     path("episodes/<uuid:public_id>/verbal-order/", views.verbal_order, name="verbal_order"),
+    path("episodes/<uuid:public_id>/recertification/", views.recertification_start, name="recertification"),
+    path("episodes/<uuid:public_id>/discharge/", views.episode_discharge, name="discharge"),
     path(
         "episodes/<uuid:public_id>/certifications/<uuid:certification_id>/send/",
         views.certification_send,
@@ -20,6 +22,11 @@ urlpatterns = [
         "episodes/<uuid:public_id>/certifications/<uuid:certification_id>/paper/",
         views.certification_paper,
         name="certification_paper",
+    ),
+    path(
+        "episodes/<uuid:public_id>/certifications/<uuid:certification_id>/fax/<uuid:sending_id>/cover.pdf",
+        views.fax_cover,
+        name="fax_cover",
     ),
     path("sign/<str:token>", views.sign_page, name="sign"),
 ]

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -23,21 +24,24 @@ from episodes.choices import CertificationState, SendingMethod
 from episodes.clock import DueState
 from episodes.forms import AnswerForm, OpenEpisodeForm, PaperForm, SendForm, VerbalOrderForm, VisitForm
 from episodes.models import Certification, Episode
-from episodes.selectors import caseload, clock_of, clocks, get_episode, list_patient_episodes
+from episodes.selectors import caseload, clock_of, clocks, follow_ups, get_episode, list_patient_episodes
 from episodes.services import (
     ATTESTATION,
     LinkRefused,
     answer_by_link,
+    discharge_episode,
     find_link,
     open_episode,
     record_paper_certification,
     record_verbal_order,
     record_visit,
     send_for_certification,
+    start_recertification,
     void_visit,
 )
 from evaluations.choices import EvaluationKind
 from evaluations.models import Evaluation
+from evaluations.pdf import render_pdf
 from patients.models import Patient
 
 
@@ -135,7 +139,10 @@ def episode_detail(request, public_id, forms: dict | None = None, status: int = 
         (c for c in reversed(episode.certifications.all()) if c.state != CertificationState.CERTIFIED), None
     )
     forms = forms or {}
+    recertifiable, discharges = follow_ups(episode) if episode.is_open else ([], [])
     context = {
+        "recertifiable": recertifiable,
+        "discharges": discharges,
         "episode": episode,
         "patient": episode.patient,
         "clock": clock,
@@ -173,10 +180,11 @@ def _act(request, public_id, form_name, form, action, success: str):
         except ValidationError as error:
             _apply_errors(form, error)
         except Conflict as conflict:
-            messages.error(request, str(conflict))
-            return redirect("episodes:detail", public_id=public_id)
-        except PermissionDenied:
-            raise
+            field = getattr(conflict, "field", None)
+            if field is None:
+                messages.error(request, str(conflict))
+                return redirect("episodes:detail", public_id=public_id)
+            form.add_error(field, str(conflict))
         else:
             messages.success(request, success)
             return redirect("episodes:detail", public_id=public_id)
@@ -238,6 +246,33 @@ def certification_send(request, public_id, certification_id):
     )
 
 
+@permission_required("episodes.send_certification", raise_exception=True)
+def fax_cover(request, public_id, certification_id, sending_id):
+    """The fax cover sheet of a fax sending, as a PDF to print with the plan (an export: audited)."""
+    episode = _episode_or_404(request, public_id)
+    certification = _certification(episode, certification_id)
+    sending = next((s for s in certification.sendings.all() if str(s.public_id) == str(sending_id)), None)
+    if sending is None or sending.method != SendingMethod.FAX:
+        raise Http404("No such fax sending.")
+    html = render_to_string(
+        "episodes/fax_cover.html",
+        {"episode": episode, "patient": episode.patient, "certification": certification, "sending": sending},
+        request=request,
+    )
+    record_event(
+        actor=request.user,
+        action=Action.EXPORT,
+        record=certification,
+        record_label=f"Fax cover: {certification}",
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="fax-cover-{episode.patient.mrn}-{sending.sent_at:%Y%m%d}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_POST
 @permission_required("episodes.send_certification", raise_exception=True)
 def certification_paper(request, public_id, certification_id):
@@ -268,6 +303,41 @@ def verbal_order(request, public_id):
         ),
         "Verbal order recorded: a signature is due within 14 days.",
     )
+
+
+def _evaluation_of(request, episode: Episode) -> Evaluation:
+    try:
+        return Evaluation.objects.get(public_id=request.POST.get("evaluation"), patient_id=episode.patient_id)
+    except (Evaluation.DoesNotExist, ValidationError):
+        raise Http404("No such evaluation of this patient.") from None
+
+
+@require_POST
+@permission_required("episodes.send_certification", raise_exception=True)
+def recertification_start(request, public_id):
+    episode = _episode_or_404(request, public_id)
+    evaluation = _evaluation_of(request, episode)
+    try:
+        start_recertification(by=request.user, episode=episode, evaluation=evaluation)
+    except (ValidationError, Conflict) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, "Recertification ready: send the plan to the physician.")
+    return redirect("episodes:detail", public_id=public_id)
+
+
+@require_POST
+@permission_required("episodes.change_episode", raise_exception=True)
+def episode_discharge(request, public_id):
+    episode = _episode_or_404(request, public_id)
+    evaluation = _evaluation_of(request, episode)
+    try:
+        discharge_episode(by=request.user, episode=episode, evaluation=evaluation)
+    except (ValidationError, Conflict) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, "Episode discharged: its clock has stopped.")
+    return redirect("episodes:detail", public_id=public_id)
 
 
 @permission_required("episodes.view_episode", raise_exception=True)

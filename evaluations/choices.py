@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationKind(models.TextChoices):
     INITIAL = "initial", _("Initial evaluation")
     RE_EVALUATION = "re_evaluation", _("Re-evaluation")
+    PROGRESS_REPORT = "progress_report", _("Progress report")
     DISCHARGE = "discharge", _("Discharge evaluation")
 
 

@@ -816,7 +816,7 @@ class StartEvaluationForm(ConfirmsDate, forms.Form):
     previous_evaluation = forms.ModelChoiceField(
         queryset=Evaluation.objects.none(),
         required=False,
-        label="Compared with (for a re-evaluation or discharge)",
+        label="Compared with (for a re-evaluation, progress report or discharge)",
         to_field_name="public_id",
     )
     confirm_date = forms.BooleanField(

@@ -24,6 +24,7 @@ from common.models import attribute_history, concrete_field
 from evaluations.choices import MRC_WHOLE_GRADES, EvaluationKind, EvaluationStatus, GoalStatus, MmtScale, Side
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import (
+    FOLLOW_UPS_NEEDING_BASELINE,
     Addendum,
     Evaluation,
     FlexibilityMeasurement,
@@ -110,9 +111,9 @@ def start_evaluation(
         errors["previous_evaluation"] = _(
             "An initial evaluation has no previous evaluation; choose re-evaluation or discharge."
         )
-    if kind == EvaluationKind.RE_EVALUATION and previous_evaluation is None:
+    if kind in FOLLOW_UPS_NEEDING_BASELINE and previous_evaluation is None:
         errors["previous_evaluation"] = _(
-            "A re-evaluation is compared with an earlier signed evaluation: choose it."
+            "A re-evaluation or progress report is compared with an earlier signed evaluation: choose it."
         )
     if previous_evaluation is not None:
         if previous_evaluation.patient_id != patient.pk:

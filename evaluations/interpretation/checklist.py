@@ -105,6 +105,9 @@ def code_requirement(evaluation: Evaluation) -> Requirement:
     elif evaluation.kind == EvaluationKind.RE_EVALUATION:
         fits = chosen == CptCode.RE_EVALUATION and has_change
         label = "CPT 97168 confirmed, with the documented change that makes it billable"
+    elif evaluation.kind == EvaluationKind.PROGRESS_REPORT:
+        fits = chosen == ""
+        label = "No CPT code (a progress report is part of treatment, not billed as an evaluation)"
     else:  # discharge: billed only as a re-evaluation with a documented change, or not at all
         fits = chosen == "" or (chosen == CptCode.RE_EVALUATION and has_change)
         label = "No CPT code, or 97168 with a documented change"

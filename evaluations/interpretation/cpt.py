@@ -58,6 +58,16 @@ def suggest(
     assistance: str = "",
     documented_change: str = "",
 ) -> Suggestion:
+    if kind == EvaluationKind.PROGRESS_REPORT:
+        return Suggestion(
+            None,
+            None,
+            (),
+            (
+                "A progress report is written as part of treatment and is not billed with an evaluation code; "
+                "when the patient's status or the plan changed significantly, start a re-evaluation instead.",
+            ),
+        )
     if kind == EvaluationKind.RE_EVALUATION:
         if documented_change.strip():
             return Suggestion(

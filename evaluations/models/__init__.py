@@ -12,7 +12,12 @@ from evaluations.models.base import GRIP_MAX_KG, PINCH_MAX_KG, EvaluationRow, Tr
 from evaluations.models.checklists import ActivityRating, FunctionalScaleScore
 from evaluations.models.cognition import CognitiveFinding, CognitiveScreen
 from evaluations.models.drafts import SectionDraft
-from evaluations.models.evaluation import Addendum, Evaluation, EvaluationQuerySet
+from evaluations.models.evaluation import (
+    FOLLOW_UPS_NEEDING_BASELINE,
+    Addendum,
+    Evaluation,
+    EvaluationQuerySet,
+)
 from evaluations.models.imbalance import (
     AffectedOccupationFinding,
     ImbalanceCauseFinding,
@@ -32,6 +37,7 @@ from evaluations.models.plan import Goal, PlannedIntervention
 from evaluations.models.profile import CopmProblem, OccupationalProfile
 
 __all__ = [
+    "FOLLOW_UPS_NEEDING_BASELINE",
     "GRIP_MAX_KG",
     "PINCH_MAX_KG",
     "ActivityRating",

@@ -24,6 +24,9 @@ from evaluations.models.base import (
 )
 from patients.models import Patient
 
+# A re-evaluation and a progress report are compared with an earlier signed evaluation.
+FOLLOW_UPS_NEEDING_BASELINE = (EvaluationKind.RE_EVALUATION, EvaluationKind.PROGRESS_REPORT)
+
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
     """Evaluations by lifecycle state. The default manager leaves discarded drafts out of every
@@ -159,7 +162,7 @@ class Evaluation(models.Model):
                 name="evaluation_discarded_is_attributed",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=EvaluationKind.RE_EVALUATION) | Q(previous_evaluation__isnull=False),
+                condition=~Q(kind__in=FOLLOW_UPS_NEEDING_BASELINE) | Q(previous_evaluation__isnull=False),
                 name="evaluation_re_evaluation_has_baseline",
             ),
         ]

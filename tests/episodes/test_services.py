@@ -15,6 +15,7 @@ from episodes.clock import DueKind
 from episodes.models import Certification, Episode, Sending
 from episodes.selectors import clock_of, get_episode
 from episodes.services import (
+    DuplicateVisit,
     LinkRefused,
     answer_by_link,
     find_link,
@@ -86,7 +87,7 @@ def test_visits_count_attended_days_once_and_voided_visits_leave_the_count(front
         if i.kind == DueKind.PROGRESS_REPORT
     )
     assert "3 of 10" in report.detail  # the evaluation and two attended days
-    with pytest.raises(ValidationError) as twice:
+    with pytest.raises(DuplicateVisit) as twice:
         record_visit(by=front_desk, episode=episode, visit_on=days_ago(12), clinician=therapist)
     assert "already has a visit" in str(twice.value)
     with pytest.raises(ValidationError):

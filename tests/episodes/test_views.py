@@ -169,3 +169,25 @@ def test_the_caseload_shows_what_is_due_and_the_clinic_wide_view_is_for_admins(
     assert episode.patient.display_name in clinic
     alone = page_client(clinic_admin).get("/caseload/").content.decode()
     assert episode.patient.display_name not in alone  # an admin has no caseload of their own
+
+
+def test_a_fax_sending_has_its_cover_sheet_as_a_pdf(page_client, therapist, episode):
+    from tests.evaluations.test_report import pdf_text
+
+    client = page_client(therapist)
+    certification = episode.certifications.get()
+    sent = client.post(
+        f"/episodes/{episode.public_id}/certifications/{certification.public_id}/send/",
+        {"method": "fax", "recipient": "(716) 555-0100"},
+    )
+    assert sent.status_code == 302
+    sending = certification.sendings.get()
+    page = client.get(f"/episodes/{episode.public_id}/").content.decode()
+    cover_url = f"/episodes/{episode.public_id}/certifications/{certification.public_id}/fax/{sending.public_id}/cover.pdf"
+    assert cover_url in page
+    cover = client.get(cover_url)
+    assert cover["Content-Type"] == "application/pdf"
+    text = pdf_text(cover)
+    assert "FAX" in text and episode.referring_physician_name in text and episode.patient.family_name in text
+    assert "CONFIDENTIAL" in text and "(716) 555-0100" in text
+    assert AuditEvent.objects.filter(action="export", record_id=certification.public_id).exists()

@@ -337,7 +337,10 @@ def test_a_re_evaluation_needs_a_baseline_on_the_page(page_client, therapist, pa
         {"kind": "re_evaluation", "date_of_service": timezone.localdate().isoformat()},
     )
     assert response.status_code == 200
-    assert "A re-evaluation is compared with an earlier signed evaluation" in response.content.decode()
+    assert (
+        "A re-evaluation or progress report is compared with an earlier signed evaluation"
+        in response.content.decode()
+    )
     assert not Evaluation.objects.exists()
 
 
