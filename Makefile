@@ -17,6 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP) pdf-deps
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py episode_clock --schedule
 	@echo "Serving on http://127.0.0.1:8000/ with the background worker (log in with a demo user above; Ctrl-C stops both)"
 	DEBUG=1 $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -28,6 +29,7 @@ serve: $(STAMP) pdf-deps
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (a long random value) in the environment" >&2; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py episode_clock --schedule
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn buffalo_ot.wsgi:application --config gunicorn.conf.py

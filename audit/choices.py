@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     SEND = "send", _("Sent for certification")
     CERTIFY = "certify", _("Plan of care answered by the physician")
     LINK_REFUSED = "link_refused", _("Signing link refused (wrong, used or expired)")
+    OVERDUE = "overdue", _("Overdue on the episode clock")
     LOGIN = "login", _("Log in")
     LOGOUT = "logout", _("Log out")
     LOGIN_FAILED = "login_failed", _("Failed log in")

@@ -412,6 +412,7 @@ EPISODE_RULES = {
         "due_soon_days": 7,
     },
 }
+DAILY_SUMMARY_EMAILS = env_bool("DAILY_SUMMARY_EMAILS")  # the episode clock emails each therapist what is due
 SIGNING_LINK_DAYS = env_int("SIGNING_LINK_DAYS", 14)  # how long a physician's signing link stays valid
 SIGNING_LINK_FAILURES = env_int("SIGNING_LINK_FAILURES", 10)  # wrong links from one address per 15 minutes
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)  # a scanned certification

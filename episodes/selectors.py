@@ -163,11 +163,16 @@ def caseload(
 ) -> tuple[list[CaseloadRow], list[Clock], list[Evaluation]]:
     """What is due across the viewer's open episodes (every therapist's, for a clinic admin who
     asks): the due items by date, the plans waiting on a physician, and drafts older than 3 days."""
+    return open_work(therapist=None if everyone and viewer.has_perm("episodes.view_all_episodes") else viewer)
+
+
+def open_work(*, therapist: User | None) -> tuple[list[CaseloadRow], list[Clock], list[Evaluation]]:
+    """The caseload of one therapist, or of the whole clinic (None): the daily clock reads it too."""
     episodes = _episodes().filter(status=EpisodeStatus.OPEN)
     drafts = Evaluation.objects.drafts().select_related("patient", "therapist")
-    if not (everyone and viewer.has_perm("episodes.view_all_episodes")):
-        episodes = episodes.filter(therapist=viewer)
-        drafts = drafts.filter(therapist=viewer)
+    if therapist is not None:
+        episodes = episodes.filter(therapist=therapist)
+        drafts = drafts.filter(therapist=therapist)
     all_clocks = clocks(list(episodes))
     rows = [CaseloadRow(clock, item, clock.state(item)) for clock in all_clocks for item in clock.items]
     old = timezone.now() - timedelta(days=OLD_DRAFT_DAYS)

@@ -59,3 +59,39 @@ def email_signing_link(sending_pk: int) -> str:
                 run_after=timezone.now() + timedelta(minutes=2**sending.attempts)
             ).enqueue(sending_pk)
         raise
+
+
+DAILY_HOUR = 6  # the clock runs at 06:00 in the clinic's time zone
+
+
+def _next_morning():
+    now = timezone.localtime()
+    run = now.replace(hour=DAILY_HOUR, minute=0, second=0, microsecond=0)
+    return run if run > now else run + timedelta(days=1)
+
+
+def schedule_daily_clock():
+    """Queue the daily run unless one is already waiting (idempotent: `make run` calls it at start)."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = (
+        DBTaskResult.objects.filter(task_path=daily_clock.module_path, status="READY")
+        .order_by("run_after")
+        .first()
+    )
+    if waiting is not None:
+        return timezone.localtime(waiting.run_after)
+    when = _next_morning()
+    daily_clock.using(run_after=when).enqueue()
+    return when
+
+
+@task()
+def daily_clock() -> str:
+    """The episode clock's daily run; queues the next one first, so a failure does not stop the
+    chain, and never a second one (a run started by hand leaves the waiting one as it is)."""
+    from episodes.daily import run_episode_clock
+
+    schedule_daily_clock()  # the next run, unless one is already waiting
+    run = run_episode_clock()
+    return f"{run.recorded} overdue recorded, {run.emailed} emailed"

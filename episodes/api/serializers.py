@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from common.api import StrictFieldsMixin
-from episodes.choices import Attendance, SendingMethod
+from episodes.choices import Attendance, CertifiedBy, SendingMethod
 from episodes.clock import DueItem
 from episodes.models import Certification, Episode, Sending, Visit
 from occupations.models import Intervention
@@ -68,6 +68,12 @@ class CertificationSerializer(serializers.ModelSerializer):
     evaluation = serializers.UUIDField(source="evaluation.public_id", read_only=True)
     has_document = serializers.SerializerMethodField()
     sendings = SendingSerializer(many=True, read_only=True)
+    certified_by = serializers.ChoiceField(
+        choices=CertifiedBy.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty until the plan is certified.",
+    )
 
     class Meta:
         model = Certification
@@ -197,3 +203,16 @@ class CaseloadItemSerializer(DueItemSerializer):
     patient = serializers.UUIDField()
     patient_name = serializers.CharField()
     therapist = serializers.CharField()
+
+
+class CaseloadQuery(serializers.Serializer):
+    """The caseload's query parameters."""
+
+    who = serializers.ChoiceField(
+        choices=["mine", "clinic"], required=False, help_text="clinic: every therapist's (clinic admins)"
+    )
+    state = serializers.ChoiceField(choices=["overdue", "due soon", "upcoming"], required=False)
+    page = serializers.IntegerField(min_value=1, required=False)
+    page_size = serializers.IntegerField(
+        min_value=1, required=False, help_text="From 1; larger than 100 is capped."
+    )

@@ -21,6 +21,7 @@ from audit.services import record_event, record_list_read
 from common.api import FilterSet, JSONParser, PageNumberPagination, requires
 from episodes.api.serializers import (
     CaseloadItemSerializer,
+    CaseloadQuery,
     CertificationSerializer,
     EpisodeSerializer,
     PaperSerializer,
@@ -278,24 +279,21 @@ class CaseloadView(APIView):
 
     @extend_schema(
         summary="The caseload: due items, most urgent first (audited)",
-        parameters=[
-            OpenApiParameter("who", OpenApiTypes.STR, enum=["mine", "clinic"]),
-            OpenApiParameter("state", OpenApiTypes.STR, enum=[state.value for state in DueState]),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
+        parameters=[CaseloadQuery],
         responses=CaseloadItemSerializer(many=True),
     )
     def get(self, request):
-        who = request.query_params.get("who", "mine")
-        state = request.query_params.get("state", "")
-        errors = {}
-        if who not in ("mine", "clinic"):
-            errors["who"] = ["mine or clinic"]
-        if state and state not in {s.value for s in DueState}:
-            errors["state"] = [f"one of: {', '.join(s.value for s in DueState)}"]
-        if errors:
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        query = CaseloadQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        blank = {
+            name: ["Leave it out, or give one of its values."]
+            for name in ("who", "state")
+            if request.query_params.get(name) == ""
+        }
+        if blank:  # DRF reads an empty query value as absent
+            return Response(blank, status=status.HTTP_400_BAD_REQUEST)
+        who = query.validated_data.get("who", "mine")
+        state = query.validated_data.get("state", "")
         if who == "clinic" and not request.user.has_perm("episodes.view_all_episodes"):
             self.permission_denied(request, message="Only clinic admins see every therapist's caseload.")
         rows, _waiting, _drafts = caseload(viewer=request.user, everyone=who == "clinic")

@@ -146,6 +146,8 @@ def test_the_caseload_lists_due_items_most_urgent_first(api_client, therapist, c
     assert api_client(therapist).get("/api/v1/caseload/?who=clinic").status_code == 403
     assert api_client(clinic_admin).get("/api/v1/caseload/?who=clinic").json()["count"] == 3
     assert api_client(therapist).get("/api/v1/caseload/?state=late").status_code == 400
+    assert api_client(therapist).get("/api/v1/caseload/?state=").status_code == 400
+    assert api_client(therapist).get("/api/v1/caseload/?page_size=0").status_code == 400
     assert api_client(therapist).get("/api/v1/caseload/?state=overdue").json()["count"] == 0
 
 
