@@ -52,6 +52,7 @@ DESCRIPTIONS = {
 IF_MATCH = {
     "evaluations_partial_update": True,
     "evaluations_sign_create": True,
+    "evaluations_submit_create": True,
     "evaluations_destroy": True,
     "patients_partial_update": False,
     "patients_archive_create": False,
@@ -61,6 +62,8 @@ ETAG_RESPONSES = {
     "evaluations_retrieve",
     "evaluations_partial_update",
     "evaluations_sign_create",
+    "evaluations_submit_create",
+    "evaluations_return_create",
     "patients_retrieve",
     "patients_partial_update",
     "patients_archive_create",

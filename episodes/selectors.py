@@ -198,3 +198,13 @@ def follow_ups(episode: Episode) -> tuple[list[Evaluation], list[Evaluation]]:
         [e for e in later if e.kind in PROGRESS_KINDS and e.pk not in certified],
         [e for e in later if e.kind == EvaluationKind.DISCHARGE],
     )
+
+
+def cosignature_queue(*, viewer: User) -> list[Evaluation]:
+    """Supervised clinicians' drafts submitted to the viewer for co-signature, oldest first."""
+    return list(
+        Evaluation.objects.drafts()
+        .filter(cosigner=viewer, submitted_at__isnull=False)
+        .select_related("patient", "therapist")
+        .order_by("submitted_at")
+    )

@@ -24,7 +24,15 @@ from episodes.choices import CertificationState, SendingMethod
 from episodes.clock import DueState
 from episodes.forms import AnswerForm, OpenEpisodeForm, PaperForm, SendForm, VerbalOrderForm, VisitForm
 from episodes.models import Certification, Episode
-from episodes.selectors import caseload, clock_of, clocks, follow_ups, get_episode, list_patient_episodes
+from episodes.selectors import (
+    caseload,
+    clock_of,
+    clocks,
+    cosignature_queue,
+    follow_ups,
+    get_episode,
+    list_patient_episodes,
+)
 from episodes.services import (
     ATTESTATION,
     LinkRefused,
@@ -344,6 +352,7 @@ def episode_discharge(request, public_id):
 def caseload_page(request):
     everyone = request.GET.get("who") == "clinic" and request.user.has_perm("episodes.view_all_episodes")
     rows, waiting, drafts = caseload(viewer=request.user, everyone=everyone)
+    to_cosign = cosignature_queue(viewer=request.user)
     show = request.GET.get("show", "")
     if show in {state.value for state in DueState}:
         rows = [row for row in rows if row.state == show]
@@ -355,7 +364,9 @@ def caseload_page(request):
                 row.item.due_on or row.item.projected_on or timezone.localdate(),
             )
         )
-    patients = {row.clock.episode.patient.public_id for row in rows} | {d.patient.public_id for d in drafts}
+    patients = {row.clock.episode.patient.public_id for row in rows} | {
+        d.patient.public_id for d in [*drafts, *to_cosign]
+    }
     record_event(
         actor=request.user,
         action=Action.SEARCH,
@@ -370,6 +381,7 @@ def caseload_page(request):
             "rows": rows,
             "waiting": waiting,
             "drafts": drafts,
+            "to_cosign": to_cosign,
             "everyone": everyone,
             "show": show,
             "sort": order,

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from common.models import concrete_field, related_model
 from evaluations.choices import AssistLevel, EvaluationKind, Side
 from evaluations.interpretation import EvaluationRecord
@@ -863,6 +864,32 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         label="Your password",
         help_text="Signing seals the evaluation: it cannot change afterwards, only take addenda.",
+    )
+
+
+class SubmitForCosignatureForm(forms.Form):
+    cosigner: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Supervising therapist who co-signs"
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label="Your password",
+        help_text="The draft then waits for the co-signature and does not change unless it is returned.",
+    )
+
+    def __init__(self, *args, cosigners, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["cosigner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = cosigners
+        field.label_from_instance = lambda user: str(user.display_name)  # type: ignore[method-assign,assignment]
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label="What to change",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
 

@@ -36,7 +36,7 @@ from evaluations.sections import SECTIONS, RowList, Section
 from patients.models import Patient
 
 CONTENT_PERMISSION = "patients.view_clinical"
-RECORD_RELATIONS = ("patient", "therapist", "signed_by", "previous_evaluation", "profile")
+RECORD_RELATIONS = ("patient", "therapist", "signed_by", "cosigner", "previous_evaluation", "profile")
 
 
 def _row_prefetch(related_name: str) -> Prefetch:

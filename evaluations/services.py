@@ -5,6 +5,7 @@ nothing signed changes, signing needs the therapist's password and a complete
 record. Each write is one transaction with its audit event.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -66,6 +67,19 @@ class EvaluationNotSigned(Conflict):
     code = "not_signed"
 
 
+class SubmittedForCosignature(Conflict):
+    """A supervised clinician's draft waits for its co-signature: it changes only once returned."""
+
+    code = "submitted_for_cosignature"
+
+    def __init__(self, evaluation: Evaluation):
+        name = evaluation.cosigner.display_name if evaluation.cosigner else _("the supervising therapist")
+        super().__init__(
+            _("This draft is with %(name)s for co-signature; it changes only if they return it.")
+            % {"name": name}
+        )
+
+
 class PatientArchived(Conflict):
     code = "archived"
 
@@ -102,6 +116,10 @@ def start_evaluation(
     CARRIED_EVALUATION_FIELDS, which the therapist then updates."""
     if not by.has_perm("evaluations.add_evaluation"):
         raise PermissionDenied(_("Only therapists start evaluations."))
+    if kind != EvaluationKind.PROGRESS_REPORT and not by.has_perm("evaluations.start_any_evaluation"):
+        raise PermissionDenied(
+            _("An occupational therapy assistant drafts progress reports; a therapist evaluates.")
+        )
     if patient.is_archived:
         raise PatientArchived(_("This patient is archived; restore the record before evaluating."))
     if previous_evaluation is not None:  # judge the stored state, not the caller's copy
@@ -168,7 +186,9 @@ def _date_of_service_errors(date_of_service: date, patient: Patient, *, confirme
     return {}
 
 
-def _locked_record(record: EvaluationRecord, by: User, expected_version: int | None) -> EvaluationRecord:
+def _locked_record(
+    record: EvaluationRecord, by: User, expected_version: int | None, check: Callable[..., None] | None = None
+) -> EvaluationRecord:
     """The record, current and under a row lock, so a save and a signature cannot interleave.
 
     The caller's version is compared under the same lock: of two writers who loaded the same
@@ -179,17 +199,25 @@ def _locked_record(record: EvaluationRecord, by: User, expected_version: int | N
         locked = (
             Evaluation.all_objects.select_for_update(of=("self",))
             .select_related("patient")
-            .only("version", "status", "therapist", "patient__archived_at", "public_id")
+            .only(
+                "version",
+                "status",
+                "therapist",
+                "patient__archived_at",
+                "public_id",
+                "submitted_at",
+                "cosigner",
+            )
             .get(pk=record.evaluation.pk)
         )
-        check_can_edit(evaluation=locked, by=by)
+        (check or check_can_edit)(evaluation=locked, by=by)
         check_version(current=locked.version, expected=expected_version)
         if locked.version != record.evaluation.version:
             record = fetch_record(
                 viewer=by, public_id=locked.public_id, tables=record.loaded, for_update=True
             )
         record.evaluation.patient.archived_at = locked.patient.archived_at
-    check_can_edit(evaluation=record.evaluation, by=by)
+    (check or check_can_edit)(evaluation=record.evaluation, by=by)
     check_version(current=record.evaluation.version, expected=expected_version)
     return record
 
@@ -461,6 +489,8 @@ def check_can_edit(*, evaluation: Evaluation, by: User) -> None:
     check_patient_active(evaluation)
     if evaluation.therapist_id != by.pk or not by.has_perm("evaluations.change_evaluation"):
         raise PermissionDenied(_("Only the evaluation's own therapist may edit this draft."))
+    if evaluation.submitted_at is not None:
+        raise SubmittedForCosignature(evaluation)
 
 
 def _recent_signing_failures(by: User) -> int:
@@ -476,23 +506,116 @@ def sign_evaluation(
     The record must hold every section. Wrong passwords are audited and, like log-in failures,
     five in 15 minutes stop signing for that therapist for a while, so the signature cannot be
     used to guess a password."""
+    if record.evaluation.therapist_id != by.pk:
+        return _cosign(record=record, by=by, password=password, expected_version=expected_version)
     if not by.has_perm("evaluations.sign_evaluation"):
-        raise PermissionDenied(_("Your role cannot sign evaluations."))
+        raise PermissionDenied(_("Your role cannot sign alone: submit the evaluation for co-signature."))
     check_can_edit(evaluation=record.evaluation, by=by)
-    if record.baseline is None and record.evaluation.previous_evaluation_id is not None:
-        # A re-evaluation is judged with its baseline (its goals must each have a status).
-        record = fetch_record(
-            viewer=by, public_id=record.evaluation.public_id, tables=record.loaded, baseline=True
-        )
+    record = _with_baseline(record, by)  # a follow-up is judged with its baseline (each goal's status)
     _check_complete(record)
     _check_nothing_kept(record.evaluation, by)
+    _check_password(record, by, password)
+    return _seal(record, by, expected_version)
+
+
+def _check_password(record: EvaluationRecord, by: User, password: str) -> None:
+    """The signer's password; wrong ones are audited and, like log-in failures, five in 15
+    minutes pause signing."""
     if _recent_signing_failures(by) >= SIGNING_ATTEMPTS:
         raise PermissionDenied(_("Too many wrong passwords. Signing is paused for 15 minutes."))
     if not by.check_password(password or ""):
         with transaction.atomic():
             record_event(actor=by, action=Action.SIGN_FAILED, record=record.evaluation)
         raise ValidationError({"password": _("That is not your password.")})
-    return _seal(record, by, expected_version)
+
+
+def _with_baseline(record: EvaluationRecord, by: User) -> EvaluationRecord:
+    if record.baseline is None and record.evaluation.previous_evaluation_id is not None:
+        return fetch_record(
+            viewer=by, public_id=record.evaluation.public_id, tables=record.loaded, baseline=True
+        )
+    return record
+
+
+def submit_for_cosignature(
+    *, record: EvaluationRecord, by: User, cosigner: User, password: str, expected_version: int | None = None
+) -> EvaluationRecord:
+    """A supervised clinician (assistant, student) hands a complete draft to a supervising
+    therapist, confirming with their own password; it is sealed when the therapist co-signs."""
+    if by.has_perm("evaluations.sign_evaluation"):
+        raise PermissionDenied(_("You sign your own evaluations."))
+    check_can_edit(evaluation=record.evaluation, by=by)
+    if (
+        cosigner.pk == by.pk
+        or not cosigner.is_active
+        or not cosigner.has_perm("evaluations.cosign_evaluation")
+    ):
+        raise ValidationError({"cosigner": _("Choose an active supervising therapist.")})
+    record = _with_baseline(record, by)
+    _check_complete(record)
+    _check_nothing_kept(record.evaluation, by)
+    _check_password(record, by, password)
+    with transaction.atomic():
+        current = _locked_record(record, by, expected_version)
+        evaluation = current.evaluation
+        evaluation.cosigner, evaluation.submitted_at, evaluation.cosign_note = cosigner, timezone.now(), ""
+        evaluation.version += 1
+        attribute_history(evaluation, by)
+        evaluation.save(update_fields=["cosigner", "submitted_at", "cosign_note", "updated_at", "version"])
+        record_event(
+            actor=by, action=Action.UPDATE, record=evaluation, changed_fields=["cosigner", "submitted_at"]
+        )
+    return current
+
+
+@transaction.atomic
+def return_for_changes(*, evaluation: Evaluation, by: User, note: str) -> Evaluation:
+    """The supervising therapist sends a submitted draft back to its author with what to change."""
+    evaluation = (
+        Evaluation.objects.select_for_update(of=("self",)).select_related("cosigner").get(pk=evaluation.pk)
+    )
+    if evaluation.is_signed:
+        raise EvaluationSigned()
+    if evaluation.submitted_at is None or evaluation.cosigner_id != by.pk:
+        raise PermissionDenied(_("Only the therapist asked to co-sign returns this draft."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say what to change.")})
+    evaluation.submitted_at, evaluation.cosign_note = None, note.strip()[:500]
+    evaluation.version += 1
+    attribute_history(evaluation, by)
+    evaluation.save(update_fields=["submitted_at", "cosign_note", "updated_at", "version"])
+    record_event(
+        actor=by, action=Action.UPDATE, record=evaluation, changed_fields=["submitted_at", "cosign_note"]
+    )
+    return evaluation
+
+
+def _cosign(
+    *, record: EvaluationRecord, by: User, password: str, expected_version: int | None
+) -> EvaluationRecord:
+    """The supervising therapist's signature on a submitted draft: checked and sealed as any."""
+    check_can_cosign(evaluation=record.evaluation, by=by)
+    record = _with_baseline(record, by)
+    _check_complete(record)
+    _check_password(record, by, password)
+    return _seal(record, by, expected_version, check_can_cosign)
+
+
+def check_can_cosign(*, evaluation: Evaluation, by: User) -> None:
+    """Raise unless `by` is the therapist this submitted draft waits for."""
+    if evaluation.is_signed:
+        raise EvaluationSigned()
+    if evaluation.is_discarded:
+        raise EvaluationDiscarded()
+    check_patient_active(evaluation)
+    if (
+        not by.has_perm("evaluations.cosign_evaluation")
+        or evaluation.submitted_at is None
+        or evaluation.cosigner_id != by.pk
+    ):
+        raise PermissionDenied(
+            _("Only the evaluation's own therapist signs it, or the therapist asked to co-sign it.")
+        )
 
 
 def _check_complete(record: EvaluationRecord) -> None:
@@ -520,9 +643,11 @@ def _check_nothing_kept(evaluation: Evaluation, by: User) -> None:
 
 
 @transaction.atomic
-def _seal(record: EvaluationRecord, by: User, expected_version: int | None) -> EvaluationRecord:
+def _seal(
+    record: EvaluationRecord, by: User, expected_version: int | None, check: Callable[..., None] | None = None
+) -> EvaluationRecord:
     # Re-checked under the lock: signed or changed meanwhile?
-    current = _locked_record(record, by, expected_version)
+    current = _locked_record(record, by, expected_version, check)
     if current is not record:  # saved meanwhile without a version to compare: judge it again
         _check_complete(current)
     evaluation = current.evaluation

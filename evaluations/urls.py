@@ -8,6 +8,7 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/evaluations/new/", views.evaluation_start, name="start"),
     path("evaluations/<uuid:public_id>/", views.evaluation_detail, name="detail"),
     path("evaluations/<uuid:public_id>/sign/", views.evaluation_sign, name="sign"),
+    path("evaluations/<uuid:public_id>/return/", views.evaluation_return, name="return"),
     path("evaluations/<uuid:public_id>/report/", views.evaluation_report, name="report"),
     path("evaluations/<uuid:public_id>/report.pdf", views.evaluation_report_pdf, name="report_pdf"),
     path("evaluations/<uuid:public_id>/addenda/", views.evaluation_addendum, name="addendum"),

@@ -2,6 +2,7 @@ import secrets
 from functools import wraps
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -14,14 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
 from common.exceptions import Conflict, StaleVersion
 from evaluations.forms import (
     AddendumForm,
     DateOfServiceForm,
     DiscardForm,
+    ReturnForm,
     SectionEditor,
     SignForm,
     StartEvaluationForm,
+    SubmitForCosignatureForm,
 )
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.record import DEFICIT_SECTIONS
@@ -59,9 +63,11 @@ from evaluations.services import (
     record_evaluation_exported,
     record_evaluation_viewed,
     record_evaluations_listed,
+    return_for_changes,
     save_sections,
     sign_evaluation,
     start_evaluation,
+    submit_for_cosignature,
     verify_seal,
 )
 from patients.models import Patient
@@ -151,7 +157,13 @@ def evaluation_detail(request, public_id):
         "evaluations/detail.html",
         {
             **evaluation_context(record, seal),
-            "can_edit": is_owner_draft and request.user.has_perm("evaluations.change_evaluation"),
+            "can_edit": is_owner_draft
+            and evaluation.submitted_at is None
+            and request.user.has_perm("evaluations.change_evaluation"),
+            "signs_alone": request.user.has_perm("evaluations.sign_evaluation"),
+            "can_cosign": not evaluation.is_signed
+            and evaluation.submitted_at is not None
+            and evaluation.cosigner_id == request.user.pk,
             "can_addend": evaluation.is_signed
             and not is_archived
             and request.user.has_perm("evaluations.add_addendum"),
@@ -487,13 +499,17 @@ def evaluation_section_discard(request, public_id, section):
     return redirect("evaluations:section", public_id=evaluation.public_id, section=spec.slug)
 
 
-def _closed_draft(request, evaluation: Evaluation, *, signed: str) -> HttpResponse | None:
+def _closed_draft(
+    request, evaluation: Evaluation, *, signed: str, cosigner_too: bool = False
+) -> HttpResponse | None:
     """Back to the evaluation, saying why, when its draft pages no longer apply (signed, or the
-    patient archived); 403 for anyone but its own therapist; None while the draft is open."""
+    patient archived); 403 for anyone but its own therapist (and, `cosigner_too`, the therapist
+    asked to co-sign it); None while the draft is open."""
     if evaluation.is_signed or evaluation.patient.is_archived:
         messages.error(request, signed if evaluation.is_signed else ARCHIVED_MESSAGE)
         return redirect("evaluations:detail", public_id=evaluation.public_id)
-    if evaluation.therapist_id != request.user.pk:
+    asked = cosigner_too and evaluation.submitted_at is not None and evaluation.cosigner_id == request.user.pk
+    if evaluation.therapist_id != request.user.pk and not asked:
         raise PermissionDenied("Only the evaluation's own therapist edits or signs this draft.")
     return None
 
@@ -504,24 +520,52 @@ def _posted_version(request) -> int:
     return int(posted) if posted.isdigit() and len(posted) < 12 else -1
 
 
-@permission_required("evaluations.sign_evaluation", raise_exception=True)
+@permission_required("evaluations.change_evaluation", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def evaluation_sign(request, public_id):
+    """Sign a draft: its own therapist alone; a supervised clinician submits it to a supervising
+    therapist, who co-signs it here or returns it with a note."""
     record = _record_or_404(request, public_id, addenda=False, baseline=True)
     evaluation = record.evaluation
-    closed = _closed_draft(request, evaluation, signed="This evaluation is already signed.")
+    closed = _closed_draft(
+        request, evaluation, signed="This evaluation is already signed.", cosigner_too=True
+    )
     if closed is not None:
         return closed
-    form = SignForm(request.POST or None)
+    user = request.user
+    is_author = evaluation.therapist_id == user.pk
+    cosigning = not is_author and evaluation.submitted_at is not None and evaluation.cosigner_id == user.pk
+    submitting = is_author and not user.has_perm("evaluations.sign_evaluation")
+    if not (is_author or cosigning):
+        raise PermissionDenied(
+            "Only the evaluation's own therapist signs it, or the therapist asked to co-sign it."
+        )
+    if submitting and evaluation.submitted_at is not None:
+        messages.info(request, f"Submitted to {evaluation.cosigner.display_name} for co-signature.")
+        return redirect("evaluations:detail", public_id=evaluation.public_id)
+    form: forms.Form = (
+        SubmitForCosignatureForm(request.POST or None, cosigners=_cosigners(user))
+        if submitting
+        else SignForm(request.POST or None)
+    )
     requirements = record.checklist
     if request.method == "POST" and form.is_valid():
         try:
-            sign_evaluation(
-                record=record,
-                by=request.user,
-                password=form.cleaned_data["password"],
-                expected_version=_posted_version(request),  # sign what this page showed
-            )
+            if submitting:
+                submit_for_cosignature(
+                    record=record,
+                    by=user,
+                    cosigner=form.cleaned_data["cosigner"],
+                    password=form.cleaned_data["password"],
+                    expected_version=_posted_version(request),
+                )
+            else:
+                sign_evaluation(
+                    record=record,
+                    by=user,
+                    password=form.cleaned_data["password"],
+                    expected_version=_posted_version(request),  # sign what this page showed
+                )
         except StaleVersion:
             messages.warning(
                 request,
@@ -532,12 +576,19 @@ def evaluation_sign(request, public_id):
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 for message in field_messages:
-                    form.add_error("password" if field == "password" else None, message)
+                    form.add_error(field if field in form.fields else None, message)
         except Conflict as conflict:
             messages.error(request, str(conflict))
             return redirect("evaluations:detail", public_id=evaluation.public_id)
         else:
-            messages.success(request, "Signed. The evaluation is now part of the permanent record.")
+            messages.success(
+                request,
+                f"Submitted to {form.cleaned_data['cosigner'].display_name} for co-signature."
+                if submitting
+                else "Co-signed. The evaluation is now part of the permanent record."
+                if cosigning
+                else "Signed. The evaluation is now part of the permanent record.",
+            )
             return redirect("evaluations:detail", public_id=evaluation.public_id)
     return render(
         request,
@@ -548,8 +599,41 @@ def evaluation_sign(request, public_id):
             "form": form,
             "requirements": requirements,
             "is_complete": all(requirement.is_met for requirement in requirements),
+            "submitting": submitting,
+            "cosigning": cosigning,
+            "return_form": ReturnForm() if cosigning else None,
         },
     )
+
+
+def _cosigners(user):
+    """Active therapists who co-sign, by name."""
+    return (
+        User.objects.filter(is_active=True, groups__permissions__codename="cosign_evaluation")
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@require_POST
+@permission_required("evaluations.cosign_evaluation", raise_exception=True)
+def evaluation_return(request, public_id):
+    """The co-signer sends a submitted draft back to its author with what to change."""
+    record = _record_or_404(request, public_id, sections=(), addenda=False)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            return_for_changes(evaluation=record.evaluation, by=request.user, note=form.cleaned_data["note"])
+        except (ValidationError, Conflict) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(
+                request, f"Returned to {record.evaluation.therapist.display_name} with your note."
+            )
+    else:
+        messages.error(request, "Say what to change before returning the draft.")
+    return redirect("evaluations:detail", public_id=public_id)
 
 
 @permission_required("evaluations.add_addendum", raise_exception=True)

@@ -69,7 +69,7 @@ def page_client(client):
 # before any fixture could change them) both speak it; production redirects it to HTTPS.
 settings.SECURE_SSL_REDIRECT = False
 
-EVALUATION_WRITE = re.compile(r"^/api/v1/evaluations/(?P<id>[0-9a-f-]{36})/(sign/)?$")
+EVALUATION_WRITE = re.compile(r"^/api/v1/evaluations/(?P<id>[0-9a-f-]{36})/(sign/|submit/)?$")
 
 
 class ReadBeforeWriteClient(APIClient):

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
+from accounts.roles import CLINIC_ADMIN, FRONT_DESK, OT_ASSISTANT, STUDENT, THERAPIST
 from patients.models import Patient
 from patients.services import register_patient
 
@@ -41,6 +41,16 @@ class FrontDeskFactory(UserFactory):
 class TherapistFactory(UserFactory):
     credentials = "OTR/L"
     role = _role(THERAPIST)
+
+
+class AssistantFactory(UserFactory):
+    credentials = "COTA/L"
+    role = _role(OT_ASSISTANT)
+
+
+class StudentFactory(UserFactory):
+    credentials = "OTS"
+    role = _role(STUDENT)
 
 
 class ClinicAdminFactory(UserFactory):

@@ -12,6 +12,7 @@ from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from accounts.models import User
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from common.models import concrete_field, related_model
 from evaluations.instruments import Flag
@@ -230,10 +231,20 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     missing_for_signature = serializers.SerializerMethodField()
     seal = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
+    cosigner = serializers.CharField(
+        source="cosigner.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="For a supervised clinician's draft: the therapist asked to co-sign it.",
+    )
 
     class Meta(EvaluationSummarySerializer.Meta):
         fields = [
             *EvaluationSummarySerializer.Meta.fields,
+            "cosigner",
+            "submitted_at",
+            "cosign_note",
             "sections",
             "computed",
             "imbalance_findings",
@@ -346,6 +357,21 @@ SectionsUpdateSerializer = type(
         "__doc__": "Any sections of a draft; within a section, the fields and lists sent replace the stored ones.",
     },
 )
+
+
+class SubmitSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A supervised clinician hands the draft to a supervising therapist, with their own password."""
+
+    cosigner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        help_text="The supervising therapist's username.",
+    )
+    password = StrictCharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class ReturnSerializer(StrictFieldsMixin, serializers.Serializer):
+    note = StrictCharField(max_length=500, help_text="What to change.")
 
 
 class SignSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -19,8 +19,10 @@ from evaluations.api.serializers import (
     EvaluationCreateSerializer,
     EvaluationDetailSerializer,
     EvaluationSummarySerializer,
+    ReturnSerializer,
     SectionsUpdateSerializer,
     SignSerializer,
+    SubmitSerializer,
 )
 from evaluations.choices import EvaluationKind, EvaluationStatus
 from evaluations.interpretation import EvaluationRecord
@@ -29,14 +31,17 @@ from evaluations.sections import SECTIONS_BY_KEY
 from evaluations.selectors import check_content_access, fetch_record, list_evaluations
 from evaluations.services import (
     add_addendum,
+    check_can_cosign,
     check_can_edit,
     discard_evaluation,
     record_evaluation_access_denied,
     record_evaluation_viewed,
     record_evaluations_listed,
+    return_for_changes,
     save_sections,
     sign_evaluation,
     start_evaluation,
+    submit_for_cosignature,
     verify_seal,
 )
 
@@ -218,7 +223,7 @@ class EvaluationViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Sign your draft with your password",
+        summary="Sign your draft with your password, or co-sign a draft submitted to you",
         request=SignSerializer,
         responses={200: EvaluationDetailSerializer, 400: ERRORS, 403: FORBIDDEN, 409: CONFLICT},
     )
@@ -230,7 +235,10 @@ class EvaluationViewSet(
     def sign(self, request, id=None):
         record = self.get_record(baseline=True)
         evaluation = record.evaluation
-        check_can_edit(evaluation=evaluation, by=request.user)
+        if evaluation.therapist_id == request.user.pk:
+            check_can_edit(evaluation=evaluation, by=request.user)
+        else:
+            check_can_cosign(evaluation=evaluation, by=request.user)
         version = expected_version(request, current=evaluation.version, required=True)
         check_version(current=evaluation.version, expected=version)
         body = SignSerializer(data=request.data)
@@ -242,6 +250,51 @@ class EvaluationViewSet(
             expected_version=version,
         )
         return self._detail(record)
+
+    @extend_schema(
+        summary="Submit your complete draft to a supervising therapist for co-signature (assistants, students)",
+        request=SubmitSerializer,
+        responses={200: EvaluationDetailSerializer, 400: ERRORS, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, requires("evaluations.change_evaluation")],
+    )
+    def submit(self, request, id=None):
+        record = self.get_record(baseline=True)
+        evaluation = record.evaluation
+        check_can_edit(evaluation=evaluation, by=request.user)
+        version = expected_version(request, current=evaluation.version, required=True)
+        check_version(current=evaluation.version, expected=version)
+        body = SubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = submit_for_cosignature(
+            record=record,
+            by=request.user,
+            cosigner=body.validated_data["cosigner"],
+            password=body.validated_data["password"],
+            expected_version=version,
+        )
+        return self._detail(record)
+
+    @extend_schema(
+        summary="Return a draft submitted to you, with what to change",
+        request=ReturnSerializer,
+        responses={200: EvaluationDetailSerializer, 400: ERRORS, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return",
+        permission_classes=[IsAuthenticated, requires("evaluations.cosign_evaluation")],
+    )
+    def return_draft(self, request, id=None):
+        evaluation = self.get_record(sections=(), addenda=False).evaluation
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return_for_changes(evaluation=evaluation, by=request.user, note=body.validated_data["note"])
+        return self._detail(self.get_record())
 
     @extend_schema(
         summary="Add an addendum to a signed evaluation",

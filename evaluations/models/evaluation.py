@@ -109,6 +109,13 @@ class Evaluation(models.Model):
     version = version_field()
     signed_by = actor_field()
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    # A supervised clinician's draft goes to a supervising therapist, who co-signs it (signed_by)
+    # or returns it with a note; while submitted it does not change.
+    cosigner = actor_field()
+    submitted_at = models.DateTimeField(
+        _("submitted for co-signature"), null=True, blank=True, editable=False
+    )
+    cosign_note = models.CharField(_("returned with"), max_length=500, blank=True, editable=False)
     content_sha256 = models.CharField(
         _("seal (SHA-256 of the signed content)"),
         max_length=64,
@@ -127,7 +134,11 @@ class Evaluation(models.Model):
 
     class Meta:
         ordering = ["-date_of_service", "-created_at"]
-        permissions = [("sign_evaluation", "Can sign own evaluation")]
+        permissions = [
+            ("sign_evaluation", "Can sign own evaluation"),
+            ("cosign_evaluation", "Can co-sign a supervised clinician's evaluation"),
+            ("start_any_evaluation", "Can start initial evaluations, re-evaluations and discharges"),
+        ]
         indexes = [
             models.Index(fields=["patient", "-date_of_service"], name="evaluation_patient_date_idx"),
             models.Index(fields=["therapist", "status"], name="evaluation_therapist_idx"),

@@ -14,7 +14,7 @@ from django.db import transaction
 from stdnum import luhn
 
 from accounts.models import User
-from accounts.roles import CLINIC_ADMIN, FRONT_DESK, THERAPIST
+from accounts.roles import CLINIC_ADMIN, FRONT_DESK, OT_ASSISTANT, STUDENT, THERAPIST
 from buffalo_ot.management.demo_episodes import seed_episodes
 from buffalo_ot.management.demo_evaluations import DEMO_PASSWORD, seed_evaluations
 from patients.models import Patient
@@ -26,6 +26,8 @@ DEMO_USERS = [
     ("therapist", "Michelle", "Eliason", "MS, OTR/L", THERAPIST, False),
     ("therapist2", "Kevin", "Okafor", "OTD, OTR/L", THERAPIST, False),
     ("clinicadmin", "Priya", "Natarajan", "", CLINIC_ADMIN, True),
+    ("assistant", "Tomasz", "Nowicki", "COTA/L", OT_ASSISTANT, False),
+    ("student", "Aisha", "Bello", "OTS", STUDENT, False),
 ]
 
 GIVEN_FEMALE = [
