@@ -183,16 +183,23 @@ def open_work(*, therapist: User | None) -> tuple[list[CaseloadRow], list[Clock]
     )
 
 
-def follow_ups(episode: Episode) -> tuple[list[Evaluation], list[Evaluation]]:
-    """Signed evaluations of the episode's patient since it started that the page can act on: those
-    that can be sent for recertification (a progress report or re-evaluation with no certification
-    yet) and discharge evaluations that can close it. One query."""
-    later = list(
+def later_evaluations(episode: Episode) -> list[Evaluation]:
+    """The patient's signed evaluations after the episode's initial one, newest first. One query."""
+    return list(
         Evaluation.objects.signed()
         .filter(patient_id=episode.patient_id, date_of_service__gte=episode.started_on)
         .exclude(pk=episode.initial_evaluation_id)
         .order_by("-date_of_service")
     )
+
+
+def follow_ups(
+    episode: Episode, later: list[Evaluation] | None = None
+) -> tuple[list[Evaluation], list[Evaluation]]:
+    """Signed evaluations of the episode's patient since it started that the page can act on: those
+    that can be sent for recertification (a progress report or re-evaluation with no certification
+    yet) and discharge evaluations that can close it."""
+    later = later_evaluations(episode) if later is None else later
     certified = {c.evaluation_id for c in episode.certifications.all()}
     return (
         [e for e in later if e.kind in PROGRESS_KINDS and e.pk not in certified],
@@ -208,3 +215,64 @@ def cosignature_queue(*, viewer: User) -> list[Evaluation]:
         .select_related("patient", "therapist")
         .order_by("submitted_at")
     )
+
+
+@dataclass(frozen=True)
+class Event:
+    on: date
+    what: str
+    kind: str  # evaluation, certification, visit, discharge
+
+
+def timeline(episode: Episode, evaluations: list[Evaluation]) -> list[Event]:
+    """The episode's story, oldest first: its evaluations, each sending and answer of the plan,
+    attended treatment days (counted), and the discharge. `evaluations` are the patient's signed
+    ones since the start (follow_ups' read)."""
+    events = [
+        Event(
+            episode.started_on,
+            f"Initial evaluation by {episode.initial_evaluation.therapist.display_name}",
+            "evaluation",
+        )
+    ]
+    for evaluation in evaluations:
+        events.append(
+            Event(evaluation.date_of_service, f"{evaluation.get_kind_display()} signed", "evaluation")
+        )
+    for certification in episode.certifications.all():
+        for sending in certification.sendings.all():
+            events.append(
+                Event(
+                    timezone.localtime(sending.sent_at).date(),
+                    f"{certification.get_kind_display()} sent: {sending.get_method_display().lower()} to {sending.recipient}",
+                    "certification",
+                )
+            )
+        if certification.is_certified and certification.signed_on:
+            events.append(
+                Event(
+                    certification.signed_on,
+                    f"{certification.get_kind_display()} signed by {certification.physician_name} ({certification.get_certified_by_display().lower()})",
+                    "certification",
+                )
+            )
+        elif certification.state == CertificationState.CHANGES_REQUESTED and certification.answered_at:
+            events.append(
+                Event(
+                    timezone.localtime(certification.answered_at).date(),
+                    f"Changes asked for by {certification.physician_name}",
+                    "certification",
+                )
+            )
+    attended = sorted(
+        {
+            v.visit_on
+            for v in episode.visits.all()
+            if v.attendance == Attendance.ATTENDED and v.visit_on != episode.started_on
+        }
+    )
+    for number, day in enumerate(attended, start=2):
+        events.append(Event(day, f"Treatment day {number}", "visit"))
+    if episode.discharged_on:
+        events.append(Event(episode.discharged_on, "Discharged", "discharge"))
+    return sorted(events, key=lambda event: event.on)

@@ -6,6 +6,7 @@ app_name = "episodes"
 
 urlpatterns = [
     path("caseload/", views.caseload_page, name="caseload"),
+    path("episodes/visits/import/", views.visits_import, name="visits_import"),
     path("episodes/new/<uuid:evaluation_id>/", views.episode_open, name="open"),
     path("episodes/<uuid:public_id>/", views.episode_detail, name="detail"),
     path("episodes/<uuid:public_id>/visits/", views.visit_add, name="visit_add"),
@@ -29,4 +30,5 @@ urlpatterns = [
         name="fax_cover",
     ),
     path("sign/<str:token>", views.sign_page, name="sign"),
+    path("sign/<str:token>/plan.pdf", views.sign_plan_pdf, name="sign_plan_pdf"),
 ]

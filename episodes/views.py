@@ -3,6 +3,7 @@ caseload, and the physician's signing page (no account: the link is the key)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from audit.choices import Action
@@ -23,6 +24,8 @@ from common.exceptions import Conflict
 from episodes.choices import CertificationState, SendingMethod
 from episodes.clock import DueState
 from episodes.forms import AnswerForm, OpenEpisodeForm, PaperForm, SendForm, VerbalOrderForm, VisitForm
+from episodes.imports import MAX_BYTES as MAX_IMPORT_BYTES
+from episodes.imports import import_visits
 from episodes.models import Certification, Episode
 from episodes.selectors import (
     caseload,
@@ -31,7 +34,9 @@ from episodes.selectors import (
     cosignature_queue,
     follow_ups,
     get_episode,
+    later_evaluations,
     list_patient_episodes,
+    timeline,
 )
 from episodes.services import (
     ATTESTATION,
@@ -50,6 +55,9 @@ from episodes.services import (
 from evaluations.choices import EvaluationKind
 from evaluations.models import Evaluation
 from evaluations.pdf import render_pdf
+from evaluations.presentation.pages import report_context
+from evaluations.selectors import fetch_record
+from evaluations.services import verify_seal
 from patients.models import Patient
 
 
@@ -68,9 +76,31 @@ def episode_chart_panel(request, patient: Patient) -> dict | None:
         if can_open and not any(episode.is_open for episode in episodes)
         else []
     )
+    signed = (
+        list(Evaluation.objects.signed().filter(patient=patient).order_by("date_of_service"))
+        if episodes
+        else []
+    )
+    stories = {
+        episode.pk: timeline(
+            episode,
+            [
+                e
+                for e in signed
+                if e.pk != episode.initial_evaluation_id
+                and e.date_of_service >= episode.started_on
+                and (episode.discharged_on is None or e.date_of_service <= episode.discharged_on)
+            ],
+        )
+        for episode in episodes
+    }
     return {
         "template": "episodes/_chart_panel.html",
-        "context": {"patient": patient, "clocks": clocks(episodes), "startable": startable},
+        "context": {
+            "patient": patient,
+            "episodes": [(clock, stories[clock.episode.pk]) for clock in clocks(episodes)],
+            "startable": startable,
+        },
     }
 
 
@@ -147,8 +177,10 @@ def episode_detail(request, public_id, forms: dict | None = None, status: int = 
         (c for c in reversed(episode.certifications.all()) if c.state != CertificationState.CERTIFIED), None
     )
     forms = forms or {}
-    recertifiable, discharges = follow_ups(episode) if episode.is_open else ([], [])
+    later = later_evaluations(episode)
+    recertifiable, discharges = follow_ups(episode, later) if episode.is_open else ([], [])
     context = {
+        "timeline": timeline(episode, later),
         "recertifiable": recertifiable,
         "discharges": discharges,
         "episode": episode,
@@ -348,6 +380,51 @@ def episode_discharge(request, public_id):
     return redirect("episodes:detail", public_id=public_id)
 
 
+IMPORT_SESSION_KEY = "episodes.visit_import"
+
+
+@permission_required("episodes.add_visit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def visits_import(request):
+    """The scheduler's visits as a CSV file: a dry run first (nothing written), then the import of
+    the same file, all rows or none."""
+    result = None
+    if request.method == "POST":
+        if "import" in request.POST:
+            checked = request.session.get(IMPORT_SESSION_KEY)
+            if not checked or checked.get("digest") != request.POST.get("digest"):
+                messages.error(request, "Check the file again before importing it.")
+                return redirect("episodes:visits_import")
+            content = checked["content"].encode()
+            result = import_visits(by=request.user, content=content, commit=True)
+            if result.committed:
+                del request.session[IMPORT_SESSION_KEY]
+                recorded = sum(row.outcome == "recorded" for row in result.rows)
+                messages.success(request, f"{recorded} visit{'s' if recorded != 1 else ''} recorded.")
+        else:
+            upload = request.FILES.get("file")
+            if upload is None:
+                messages.error(request, "Choose a CSV file.")
+                return redirect("episodes:visits_import")
+            content = upload.read(MAX_IMPORT_BYTES + 1)
+            result = import_visits(by=request.user, content=content, commit=False)
+            if result.ok:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "digest": hashlib.sha256(content).hexdigest(),
+                    "content": content.decode("utf-8-sig"),
+                }
+    checked = request.session.get(IMPORT_SESSION_KEY)
+    return render(
+        request,
+        "episodes/visits_import.html",
+        {
+            "result": result,
+            "digest": checked["digest"] if checked and result and result.ok and not result.committed else "",
+        },
+        status=400 if result is not None and not result.ok else 200,
+    )
+
+
 @permission_required("episodes.view_episode", raise_exception=True)
 def caseload_page(request):
     everyone = request.GET.get("who") == "clinic" and request.user.has_perm("episodes.view_all_episodes")
@@ -392,6 +469,37 @@ def caseload_page(request):
 
 
 # The physician's signing page -------------------------------------------------------------
+
+
+@login_not_required
+def sign_plan_pdf(request, token: str):
+    """The plan of care the link is for, as the clinic's report PDF (its first page is the summary
+    with the certification block), while the link is good. An export, audited to the physician."""
+    if _too_many_refusals(request):
+        return render(request, "episodes/sign_refused.html", {"reason": "throttled"}, status=429)
+    try:
+        sending = find_link(token)
+    except LinkRefused as refused:
+        return _refused(request, str(refused))
+    evaluation = sending.certification.evaluation
+    author = evaluation.therapist  # reads as the plan's author, who sent it
+    record = fetch_record(viewer=author, public_id=evaluation.public_id, baseline=True, history=True)
+    context = {
+        **report_context(record, verify_seal(record=record, by=author)),
+        "for_pdf": True,
+    }
+    pdf = render_pdf(render_to_string("evaluations/report.html", context, request=request))
+    record_event(
+        actor=None,
+        actor_username=f"physician: {sending.certification.episode.referring_physician_name}, signing link",
+        action=Action.EXPORT,
+        record=evaluation,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="plan-of-care.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
 
 LINK_WINDOW = timedelta(minutes=15)
 
@@ -475,6 +583,7 @@ def sign_page(request, token: str):
             ],
             "attestation": ATTESTATION,
             "expires_at": sending.expires_at,
+            "token": token,
         },
         status=400 if request.method == "POST" else 200,
     )

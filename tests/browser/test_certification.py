@@ -53,7 +53,10 @@ def test_a_plan_is_sent_and_the_physician_signs_it_through_the_link(
     sign.goto(f"{live_server.url}/sign/{link}")
     expect(sign.get_by_role("heading", level=1)).to_contain_text("Plan of care for")
     expect(sign.get_by_role("heading", level=1)).to_contain_text("Kowalski")
-    expect(sign.get_by_role("link")).to_have_count(0)
+    expect(sign.get_by_role("link")).to_have_count(
+        1
+    )  # the plan as a PDF, nothing into the clinic's application
+    expect(sign.get_by_role("link")).to_have_text("Download the plan of care (PDF)")
     sign.get_by_role("button", name="Sign the plan of care").click()
     expect(sign.get_by_text("Tick the certification statement to sign.")).to_be_visible()
     expect(sign.get_by_label("Your NPI")).to_have_value(NPI)

@@ -129,7 +129,16 @@ def test_the_physician_signs_through_the_link_on_a_page_without_the_clinics_link
     assert page.status_code == 200
     assert episode.patient.family_name in html and other.family_name not in html
     assert "I certify the need for these services" in html
-    assert not [href for href in re.findall(r'href="([^"]+)"', html) if not href.startswith("/static/")]
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert [href for href in hrefs if not href.startswith("/static/")] == [f"/sign/{token}/plan.pdf"]
+    plan = client.get(f"/sign/{token}/plan.pdf")
+    assert plan.status_code == 200 and plan["Content-Type"] == "application/pdf"
+    from tests.evaluations.test_report import pdf_text
+
+    assert "Summary for the referring physician" in pdf_text(plan)
+    assert AuditEvent.objects.filter(
+        action="export", actor__isnull=True, record_id=episode.initial_evaluation.public_id
+    ).exists()
     assert AuditEvent.objects.filter(
         action="view", record_id=certification.public_id, actor__isnull=True
     ).exists()
@@ -191,3 +200,31 @@ def test_a_fax_sending_has_its_cover_sheet_as_a_pdf(page_client, therapist, epis
     assert "FAX" in text and episode.referring_physician_name in text and episode.patient.family_name in text
     assert "CONFIDENTIAL" in text and "(716) 555-0100" in text
     assert AuditEvent.objects.filter(action="export", record_id=certification.public_id).exists()
+
+
+def test_the_chart_shows_each_episodes_timeline_in_a_fixed_number_of_queries(
+    page_client, therapist, front_desk, episode, django_assert_max_num_queries
+):
+    from episodes.services import record_visit
+
+    record_visit(
+        by=front_desk,
+        episode=episode,
+        visit_on=timezone.localdate() - timezone.timedelta(days=9),
+        clinician=therapist,
+    )
+    client = page_client(therapist)
+    chart = client.get(f"/patients/{episode.patient.public_id}/")
+    html = chart.content.decode()
+    assert "Timeline (2 events)" in html and "Treatment day 2" in html and "Initial evaluation by" in html
+    with django_assert_max_num_queries(40) as counted:
+        client.get(f"/patients/{episode.patient.public_id}/")
+    for n in range(1, 5):
+        record_visit(
+            by=front_desk,
+            episode=episode,
+            visit_on=timezone.localdate() - timezone.timedelta(days=n),
+            clinician=therapist,
+        )
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        assert "Treatment day 6" in client.get(f"/patients/{episode.patient.public_id}/").content.decode()
