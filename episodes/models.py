@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import actor_field, version_field
@@ -208,6 +209,32 @@ class Certification(models.Model):
     @property
     def is_certified(self) -> bool:
         return self.state == CertificationState.CERTIFIED
+
+    @property
+    def shown_state(self) -> str:
+        """The state as people need it: a plan sent only by links that all expired unanswered is
+        "expired" (send it again). Reads the sendings already loaded."""
+        if self.state != CertificationState.SENT:
+            return self.state
+        sendings = list(self.sendings.all())
+        now = timezone.now()
+        if (
+            sendings
+            and all(
+                s.method == SendingMethod.EMAIL_LINK
+                and s.used_at is None
+                and s.expires_at is not None
+                and s.expires_at <= now
+                for s in sendings
+                if s.revoked_at is None
+            )
+            and any(s.revoked_at is None for s in sendings)
+        ):
+            return CertificationState.EXPIRED
+        return self.state
+
+    def get_shown_state_display(self) -> str:
+        return str(CertificationState(self.shown_state).label)
 
 
 class Sending(models.Model):

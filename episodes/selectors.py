@@ -116,7 +116,7 @@ class Clock:
     def waiting(self) -> Certification | None:
         """The certification sent and not answered yet (with how long it has waited)."""
         return next(
-            (c for c in self.episode.certifications.all() if c.state == CertificationState.SENT), None
+            (c for c in self.episode.certifications.all() if c.shown_state == CertificationState.SENT), None
         )
 
     def days_waiting(self) -> int:

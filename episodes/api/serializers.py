@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from common.api import StrictFieldsMixin
-from episodes.choices import Attendance, CertifiedBy, SendingMethod
+from episodes.choices import Attendance, CertificationState, CertifiedBy, SendingMethod
 from episodes.clock import DueItem
 from episodes.models import Certification, Episode, Sending, Visit
 from occupations.models import Intervention
@@ -68,6 +68,12 @@ class CertificationSerializer(serializers.ModelSerializer):
     evaluation = serializers.UUIDField(source="evaluation.public_id", read_only=True)
     has_document = serializers.SerializerMethodField()
     sendings = SendingSerializer(many=True, read_only=True)
+    state = serializers.ChoiceField(
+        source="shown_state",
+        choices=CertificationState.choices,
+        read_only=True,
+        help_text="expired: sent only by signing links that all expired unanswered (send it again).",
+    )
     certified_by = serializers.ChoiceField(
         choices=CertifiedBy.choices,
         allow_blank=True,

@@ -239,3 +239,17 @@ def test_a_paper_certification_is_kept_with_its_hash_and_checked_by_content(ther
     )
     with pytest.raises(Conflict):
         record_paper_certification(document=io.BytesIO(PDF), **common)
+
+
+@committed
+def test_a_plan_whose_links_all_expired_shows_as_expired_until_sent_again(therapist, episode, api_client):
+    send(therapist, episode)
+    Sending.objects.update(expires_at=timezone.now() - timezone.timedelta(minutes=1))
+    certification = Certification.objects.prefetch_related("sendings").get()
+    assert (certification.state, certification.shown_state) == ("sent", "expired")
+    body = api_client(therapist).get(f"/api/v1/certifications/{certification.public_id}/").json()
+    assert body["state"] == "expired"
+    clock = clock_of(get_episode(viewer=therapist, public_id=episode.public_id))
+    assert clock.waiting is None  # no longer counted as waiting on the physician
+    send(therapist, episode)
+    assert Certification.objects.prefetch_related("sendings").get().shown_state == "sent"
