@@ -5,7 +5,6 @@ and the recertification before day 90; the chart, the API and the audit trail al
 
 import re
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 
