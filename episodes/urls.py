@@ -29,6 +29,11 @@ urlpatterns = [
         views.fax_cover,
         name="fax_cover",
     ),
+    path(
+        "episodes/<uuid:public_id>/certifications/<uuid:certification_id>/document",
+        views.certification_document,
+        name="certification_document",
+    ),
     path("sign/<str:token>", views.sign_page, name="sign"),
     path("sign/<str:token>/plan.pdf", views.sign_plan_pdf, name="sign_plan_pdf"),
 ]

@@ -313,6 +313,34 @@ def fax_cover(request, public_id, certification_id, sending_id):
     return response
 
 
+@permission_required("episodes.view_certification", raise_exception=True)
+def certification_document(request, public_id, certification_id):
+    """The signed scan of a paper certification, to the clinic's staff only (never a public URL);
+    checked against its SHA-256 before it is served, and audited as an export."""
+    episode = _episode_or_404(request, public_id)
+    certification = _certification(episode, certification_id)
+    if not certification.document:
+        raise Http404("No document.")
+    with certification.document.open("rb") as stored:
+        content = stored.read()
+    if hashlib.sha256(content).hexdigest() != certification.document_sha256:
+        record_event(actor=request.user, action=Action.INTEGRITY_FAILED, record=certification)
+        return HttpResponse("This document does not match its recorded hash; it is not served.", status=409)
+    record_event(
+        actor=request.user,
+        action=Action.EXPORT,
+        record=certification,
+        record_label=f"Signed scan: {certification}",
+    )
+    response = HttpResponse(content, content_type=certification.document_type or "application/octet-stream")
+    response["Content-Disposition"] = (
+        f'inline; filename="certification-{episode.patient.mrn}-{certification.signed_on:%Y%m%d}"'
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_POST
 @permission_required("episodes.send_certification", raise_exception=True)
 def certification_paper(request, public_id, certification_id):

@@ -168,3 +168,66 @@ def test_recertification_and_discharge_need_this_patients_signed_evaluations(api
         f"/api/v1/episodes/{episode.public_id}/discharge/", {"evaluation": str(draft.public_id)}
     )
     assert not_signed.status_code == 400 and "evaluation" in not_signed.json()
+
+
+@pytest.mark.parametrize(
+    ("role", "reads", "records_visits", "sends"),
+    [
+        ("front_desk", 200, 201, 403),
+        ("therapist", 200, 201, 200),
+        ("assistant", 200, 201, 403),
+        ("student", 200, 201, 403),
+        ("clinic_admin", 200, 403, 403),
+    ],
+)
+def test_the_permission_matrix_of_the_episode_api(
+    api_client, therapist, episode, role, reads, records_visits, sends
+):
+    from tests.factories import AssistantFactory, ClinicAdminFactory, FrontDeskFactory, StudentFactory
+
+    user = {
+        "front_desk": FrontDeskFactory,
+        "assistant": AssistantFactory,
+        "student": StudentFactory,
+        "clinic_admin": ClinicAdminFactory,
+    }.get(role, lambda: therapist)()
+    api = api_client(user)
+    assert api.get(f"/api/v1/episodes/{episode.public_id}/").status_code == reads
+    assert api.get("/api/v1/episodes/").status_code == reads
+    visit = api.post(
+        f"/api/v1/episodes/{episode.public_id}/visits/",
+        {"visit_on": days_ago(1), "clinician": therapist.username},
+    )
+    assert visit.status_code == records_visits
+    certification = episode.certifications.get()
+    sent = api.post(
+        f"/api/v1/certifications/{certification.public_id}/send/",
+        {"method": "fax", "recipient": "7165550100"},
+    )
+    assert sent.status_code == sends
+    assert api_client().get(f"/api/v1/episodes/{episode.public_id}/").status_code == 401
+
+
+def test_a_paper_scan_is_served_to_staff_only_and_only_while_it_matches_its_hash(
+    api_client, page_client, client, therapist, episode, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    certification = episode.certifications.get()
+    api_client(therapist).post(
+        f"/api/v1/certifications/{certification.public_id}/paper/",
+        {
+            "document": SimpleUploadedFile("scan.pdf", PDF),
+            "signed_on": days_ago(1),
+            "physician_name": "Dr. Osler",
+        },
+        format="multipart",
+    )
+    url = f"/episodes/{episode.public_id}/certifications/{certification.public_id}/document"
+    assert client.get(url).status_code == 302  # to the log-in page
+    served = page_client(therapist).get(url)
+    assert served.status_code == 200 and served.content == PDF and served["Content-Type"] == "application/pdf"
+    assert not list(tmp_path.glob("*.pdf"))  # kept under certifications/, never at a public path
+    stored = next(tmp_path.rglob("*.pdf"))
+    stored.write_bytes(PDF + b"tampered")
+    assert page_client(therapist).get(url).status_code == 409
+    assert AuditEvent.objects.filter(action="integrity_failed", record_id=certification.public_id).exists()

@@ -65,3 +65,9 @@ def test_the_daily_job_runs_in_the_worker_and_queues_the_next_morning(overdue_ep
     assert AuditEvent.objects.filter(action="overdue").count() == 1
     waiting = DBTaskResult.objects.filter(task_path=daily_clock.module_path, status="READY")
     assert waiting.count() == 1  # the next morning's, queued once
+
+
+def test_clinic_admins_see_the_background_jobs_in_the_admin(page_client, clinic_admin, overdue_episode):
+    schedule_daily_clock()
+    listed = page_client(clinic_admin).get("/admin/django_tasks_database/dbtaskresult/")
+    assert listed.status_code == 200 and "daily_clock" in listed.content.decode()

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -253,3 +254,29 @@ def test_a_plan_whose_links_all_expired_shows_as_expired_until_sent_again(therap
     assert clock.waiting is None  # no longer counted as waiting on the physician
     send(therapist, episode)
     assert Certification.objects.prefetch_related("sendings").get().shown_state == "sent"
+
+
+@committed
+def test_an_email_that_cannot_leave_is_retried_later_and_shown(therapist, episode, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        9,
+        2,
+    )  # nothing listens there
+    from django_tasks_db.models import DBTaskResult
+
+    send(therapist, episode)
+    sending = Sending.objects.get()
+    assert (sending.delivered_at, sending.token_sha256, sending.attempts) == (None, None, 1)
+    assert "ConnectionRefusedError" in sending.last_error
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "ConnectionRefusedError" in failed.exception_class_path
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after > timezone.now()  # after a pause, by the worker
+    page = Client()
+    page.force_login(therapist)
+    assert (
+        "not delivered yet (1 attempt: ConnectionRefusedError"
+        in page.get(f"/episodes/{episode.public_id}/").content.decode()
+    )
