@@ -59,6 +59,7 @@ from evaluations.presentation.pages import report_context
 from evaluations.selectors import fetch_record
 from evaluations.services import verify_seal
 from patients.models import Patient
+from patients.validators import describe_icd10cm
 
 
 def episode_chart_panel(request, patient: Patient) -> dict | None:
@@ -380,32 +381,42 @@ def _evaluation_of(request, episode: Episode) -> Evaluation:
         raise Http404("No such evaluation of this patient.") from None
 
 
-@require_POST
-@permission_required("episodes.send_certification", raise_exception=True)
-def recertification_start(request, public_id):
+def _with_evaluation(request, public_id, action, success: str):
+    """Post one of the episode page's buttons that names a later evaluation: do it, say how it went."""
     episode = _episode_or_404(request, public_id)
-    evaluation = _evaluation_of(request, episode)
     try:
-        start_recertification(by=request.user, episode=episode, evaluation=evaluation)
+        action(episode, _evaluation_of(request, episode))
     except (ValidationError, Conflict) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, "Recertification ready: send the plan to the physician.")
+        messages.success(request, success)
     return redirect("episodes:detail", public_id=public_id)
+
+
+@require_POST
+@permission_required("episodes.send_certification", raise_exception=True)
+def recertification_start(request, public_id):
+    return _with_evaluation(
+        request,
+        public_id,
+        lambda episode, evaluation: start_recertification(
+            by=request.user, episode=episode, evaluation=evaluation
+        ),
+        "Recertification ready: send the plan to the physician.",
+    )
 
 
 @require_POST
 @permission_required("episodes.change_episode", raise_exception=True)
 def episode_discharge(request, public_id):
-    episode = _episode_or_404(request, public_id)
-    evaluation = _evaluation_of(request, episode)
-    try:
-        discharge_episode(by=request.user, episode=episode, evaluation=evaluation)
-    except (ValidationError, Conflict) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, "Episode discharged: its clock has stopped.")
-    return redirect("episodes:detail", public_id=public_id)
+    return _with_evaluation(
+        request,
+        public_id,
+        lambda episode, evaluation: discharge_episode(
+            by=request.user, episode=episode, evaluation=evaluation
+        ),
+        "Episode discharged: its clock has stopped.",
+    )
 
 
 IMPORT_SESSION_KEY = "episodes.visit_import"
@@ -612,6 +623,7 @@ def sign_page(request, token: str):
             "attestation": ATTESTATION,
             "expires_at": sending.expires_at,
             "token": token,
+            "diagnoses": [(code, describe_icd10cm(code)) for code in episode.diagnosis_codes],
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -95,3 +95,34 @@ def test_a_later_plan_is_recertified_and_a_discharge_closes_the_clock(therapist,
     episode.refresh_from_db()
     assert (episode.status, episode.discharged_on) == (EpisodeStatus.DISCHARGED, discharge.date_of_service)
     assert clock_of(get_episode(viewer=therapist, public_id=episode.public_id)).items == []
+
+
+def test_the_episode_page_offers_and_does_the_recertification_and_the_discharge(
+    page_client, therapist, evaluation, episode
+):
+    report = follow_up(therapist, evaluation, EvaluationKind.PROGRESS_REPORT, days_ago(5))
+    client = page_client(therapist)
+    page = client.get(f"/episodes/{episode.public_id}/").content.decode()
+    assert "Recertify with the plan of the progress report of" in page
+    assert (
+        client.post(
+            f"/episodes/{episode.public_id}/recertification/", {"evaluation": str(report.public_id)}
+        ).status_code
+        == 302
+    )
+    assert episode.certifications.filter(kind="recertification", evaluation=report).exists()
+    again = client.post(
+        f"/episodes/{episode.public_id}/recertification/", {"evaluation": str(report.public_id)}, follow=True
+    )
+    assert "already put for certification" in again.content.decode()
+    assert (
+        client.post(f"/episodes/{episode.public_id}/discharge/", {"evaluation": "not-a-uuid"}).status_code
+        == 404
+    )
+    discharge = follow_up(therapist, report, EvaluationKind.DISCHARGE, days_ago(1))
+    done = client.post(
+        f"/episodes/{episode.public_id}/discharge/", {"evaluation": str(discharge.public_id)}, follow=True
+    )
+    assert "Episode discharged" in done.content.decode()
+    episode.refresh_from_db()
+    assert episode.status == "discharged"
