@@ -2,6 +2,7 @@
 
 import json
 import math
+from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -543,10 +544,12 @@ def mini_cog(total: int) -> Score:
 def copm(
     ratings: list[tuple[int, int]], *, baseline: list[tuple[int, int]] | None = None
 ) -> dict[str, Score]:
-    """COPM performance and satisfaction: each the mean of up to five problems' 1–10 ratings.
-    Against a baseline, a change of 2 points or more is flagged as clinically important."""
+    """COPM performance and satisfaction: each the mean of up to five problems' 1–10 ratings,
+    shown to two decimals. Against a baseline, a change of 2 points or more is flagged as
+    clinically important, judged on the unrounded change (a 1.95 change is under 2, whatever its
+    rounding shows)."""
 
-    def means(pairs: Sequence[tuple[int, int]], label: str) -> tuple[float, float]:
+    def means(pairs: Sequence[tuple[int, int]], label: str) -> tuple[Fraction, Fraction]:
         _require(1 <= len(pairs) <= 5, f"COPM {label} rates 1 to 5 problems.")
         for performance, satisfaction in pairs:
             _require(
@@ -556,12 +559,13 @@ def copm(
                 ),
                 "COPM ratings run from 1 to 10.",
             )
-        return (sum(p for p, _s in pairs) / len(pairs), sum(s for _p, s in pairs) / len(pairs))
+        # Exact means (fractions): the change is judged before any rounding.
+        return (Fraction(sum(p for p, _s in pairs), len(pairs)), Fraction(sum(s for _p, s in pairs), len(pairs)))
 
     performance, satisfaction = means(ratings, "")
     scores = {
-        "performance": Score("copm_performance", round(performance, 1), "/10", source=_citation("copm")),
-        "satisfaction": Score("copm_satisfaction", round(satisfaction, 1), "/10", source=_citation("copm")),
+        "performance": Score("copm_performance", round(float(performance), 2), "/10", source=_citation("copm")),
+        "satisfaction": Score("copm_satisfaction", round(float(satisfaction), 2), "/10", source=_citation("copm")),
     }
     if baseline is not None:
         before = means(baseline, "baseline")
@@ -569,11 +573,12 @@ def copm(
             ("performance", performance, before[0]),
             ("satisfaction", satisfaction, before[1]),
         ):
-            change = round(now - then, 1)
+            exact = now - then
+            change = round(float(exact), 2)
             limit = COPM_CHANGE.value
             meaning = (
                 f"clinically important change (≥ {limit:g} points)"
-                if abs(change) >= limit
+                if abs(exact) >= Fraction(str(limit))
                 else f"change under {limit:g} points"
             )
             scores[f"{key}_change"] = Score(

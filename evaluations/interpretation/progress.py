@@ -269,7 +269,7 @@ def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
     for key in ("performance", "satisfaction"):
         change = copm.get(f"{key}_change")
         if change is not None:
-            before = round(copm[key].value - change.value, 1)
+            before = round(copm[key].value - change.value, 2)
             result.measures.append(
                 MeasureChange(
                     f"COPM {key}",

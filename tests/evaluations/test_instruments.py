@@ -290,6 +290,17 @@ def test_copm_means_and_clinically_important_change():
         ins.copm([(11, 5)])
 
 
+def test_copm_judges_the_unrounded_change_and_shows_two_decimals():
+    # performance (7+7+6+6+5)/5 = 6.20 against (4+4+5+4)/4 = 4.25: a change of 1.95, under 2
+    # (rounded to one decimal it would read 2.0 and be flagged).
+    scores = ins.copm([(7, 5), (7, 5), (6, 5), (6, 5), (5, 5)], baseline=[(4, 5), (4, 5), (5, 5), (4, 5)])
+    assert scores["performance"].value == 6.2
+    assert scores["performance_change"].value == 1.95
+    assert scores["performance_change"].interpretation == "change under 2 points"
+    # (7+7+6)/3 = 6.67 shown to two decimals
+    assert ins.copm([(7, 1), (7, 1), (6, 1)])["performance"].value == 6.67
+
+
 def test_the_scoring_package_has_no_django_imports():
     from pathlib import Path
 
