@@ -2,10 +2,10 @@
 
 import json
 import math
-from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -560,12 +560,19 @@ def copm(
                 "COPM ratings run from 1 to 10.",
             )
         # Exact means (fractions): the change is judged before any rounding.
-        return (Fraction(sum(p for p, _s in pairs), len(pairs)), Fraction(sum(s for _p, s in pairs), len(pairs)))
+        return (
+            Fraction(sum(p for p, _s in pairs), len(pairs)),
+            Fraction(sum(s for _p, s in pairs), len(pairs)),
+        )
 
     performance, satisfaction = means(ratings, "")
     scores = {
-        "performance": Score("copm_performance", round(float(performance), 2), "/10", source=_citation("copm")),
-        "satisfaction": Score("copm_satisfaction", round(float(satisfaction), 2), "/10", source=_citation("copm")),
+        "performance": Score(
+            "copm_performance", round(float(performance), 2), "/10", source=_citation("copm")
+        ),
+        "satisfaction": Score(
+            "copm_satisfaction", round(float(satisfaction), 2), "/10", source=_citation("copm")
+        ),
     }
     if baseline is not None:
         before = means(baseline, "baseline")
