@@ -126,14 +126,17 @@ _ROM_ALIASES = {"hip_extension": "hip_extension_beyond_neutral"}
 
 def range_of_motion(motion: str, degrees: float) -> Score:
     """Percent of the normal value: upper limb against the AAOS column of Norkin & White
-    Table A.1, lower limb against the Merck Manual. Spine values (and AAOS lower-limb values)
-    are unverified, so they get no comparison."""
+    Table A.1, lower limb against the Merck Manual; upper-limb values are also checked against the
+    AMA Guides functional minimum (≥) where the table gives one. A motion whose reference is 0°
+    (elbow extension) is read as a deficit from full extension: −10° lacks 10° (an extension lag or
+    flexion contracture). Spine values (and AAOS lower-limb values) are unverified, so they get no
+    comparison."""
     degrees = _number(degrees, "Degrees")
     _require(-180 <= degrees <= 360, "Degrees must lie between -180 and 360.")
     rom = reference()["rom"]
     upper = rom["upper_extremity"]["motions"].get(motion)
     lower = rom["lower_extremity"]["merck"]["motions"].get(_ROM_ALIASES.get(motion, motion))
-    if upper is not None and upper.get("aaos"):
+    if upper is not None and upper.get("aaos") is not None:
         normal, source, description = (
             upper["aaos"],
             rom["upper_extremity"]["source_id"],
@@ -147,6 +150,24 @@ def range_of_motion(motion: str, degrees: float) -> Score:
         )
     else:
         return Score("range_of_motion", degrees, "deg", notes=(NO_NORM,))
+    notes = _ama_minimum(upper, degrees)
+    norm = Norm(_citation(source), description, mean=normal, unit="deg")
+    if normal == 0:  # full extension is the reference: below it is a deficit, above it hyperextension
+        reached = degrees >= 0
+        return Score(
+            "range_of_motion",
+            degrees,
+            "deg",
+            interpretation="full extension (0° reference)"
+            if degrees == 0
+            else f"{degrees:g}° beyond the 0° reference (hyperextension)"
+            if reached
+            else f"lacks {-degrees:g}° of full extension (extension lag or flexion contracture)",
+            flag=Flag.NORMAL if reached else Flag.BELOW_NORM,
+            norm=norm,
+            notes=notes,
+            source=_citation(source),
+        )
     percent = round(degrees / normal * 100, 1)
     return Score(
         "range_of_motion",
@@ -154,10 +175,21 @@ def range_of_motion(motion: str, degrees: float) -> Score:
         "deg",
         interpretation="at or above the reference value" if percent >= 100 else "below the reference value",
         flag=Flag.NORMAL if percent >= 100 else Flag.BELOW_NORM,
-        norm=Norm(_citation(source), description, mean=normal, unit="deg"),
+        norm=norm,
         percent_of_norm=percent,
+        notes=notes,
         source=_citation(source),
     )
+
+
+def _ama_minimum(upper: dict[str, Any] | None, degrees: float) -> tuple[str, ...]:
+    """Whether the value meets the AMA Guides minimum normal (Norkin & White Table A.1, AMA column)."""
+    minimum = (upper or {}).get("ama_min")
+    if minimum is None:
+        return ()
+    if degrees >= minimum:
+        return (f"meets the AMA Guides functional minimum (≥ {minimum}°)",)
+    return (f"below the AMA Guides functional minimum (≥ {minimum}°)",)
 
 
 # --- Grip strength ---------------------------------------------------------------------

@@ -68,6 +68,28 @@ def test_rom_upper_limb_is_percent_of_the_aaos_mean():
     assert score.norm.description == "AAOS mean (Norkin & White Table A.1)"
 
 
+def test_rom_upper_limb_is_checked_against_the_ama_functional_minimum():
+    # Shoulder external rotation: AAOS 90, AMA minimum >= 60. 65 is 72.2 % of the mean yet meets the minimum.
+    score = ins.range_of_motion("shoulder_external_rotation", 65)
+    assert score.percent_of_norm == 72.2
+    assert score.notes == ("meets the AMA Guides functional minimum (≥ 60°)",)
+    # Shoulder internal rotation: AAOS 70, AMA >= 80: 75 is above the mean but below the minimum.
+    assert ins.range_of_motion("shoulder_internal_rotation", 75).notes == (
+        "below the AMA Guides functional minimum (≥ 80°)",
+    )
+    assert ins.range_of_motion("hip_flexion", 100).notes == ()  # no AMA column for the lower limb
+
+
+def test_elbow_extension_below_zero_is_a_deficit_from_full_extension():
+    lag = ins.range_of_motion("elbow_extension", -10)
+    assert lag.interpretation == "lacks 10° of full extension (extension lag or flexion contracture)"
+    assert lag.flag == ins.Flag.BELOW_NORM and lag.percent_of_norm is None
+    assert "no published norm on file" not in lag.notes
+    assert lag.notes == ("below the AMA Guides functional minimum (≥ 0°)",)
+    assert ins.range_of_motion("elbow_extension", 0).interpretation == "full extension (0° reference)"
+    assert ins.range_of_motion("elbow_extension", 5).interpretation == "5° beyond the 0° reference (hyperextension)"
+
+
 def test_rom_lower_limb_uses_merck():
     # Hip flexion Merck 125: 100 / 125 = 80.0 %
     assert ins.range_of_motion("hip_flexion", 100).percent_of_norm == 80.0
