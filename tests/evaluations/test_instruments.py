@@ -87,7 +87,10 @@ def test_elbow_extension_below_zero_is_a_deficit_from_full_extension():
     assert "no published norm on file" not in lag.notes
     assert lag.notes == ("below the AMA Guides functional minimum (≥ 0°)",)
     assert ins.range_of_motion("elbow_extension", 0).interpretation == "full extension (0° reference)"
-    assert ins.range_of_motion("elbow_extension", 5).interpretation == "5° beyond the 0° reference (hyperextension)"
+    assert (
+        ins.range_of_motion("elbow_extension", 5).interpretation
+        == "5° beyond the 0° reference (hyperextension)"
+    )
 
 
 def test_rom_lower_limb_uses_merck():
