@@ -273,6 +273,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Grip score from the dynamometer trials: "mean" (Mathiowetz 1985 protocol, mean of three) or "best".
 GRIP_SCORE = os.environ.get("GRIP_SCORE", "mean")
+# Which published bands read a 0-10 pain rating (evaluations.instruments.PAIN_SCHEMES): cpa (the
+# default), serlin_1995, boonstra_2016, palos_2006 or hl7_snomed; every interpretation names it.
+PAIN_BANDS = os.environ.get("PAIN_BANDS", "cpa")
+# The 30-second chair stand's normal ranges: Rikli & Jones' 1999 table or their 2013 manual's.
+CHAIR_STAND_TABLE = os.environ.get("CHAIR_STAND_TABLE", "1999")
 # Left/right differences reported as muscle-imbalance findings. Clinic-set defaults, not norms:
 # one whole MMT grade (3 steps of the ordinal scale), 15 degrees of motion, 20 % of grip.
 IMBALANCE_THRESHOLDS = {

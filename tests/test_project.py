@@ -147,3 +147,17 @@ def test_the_schema_documents_every_status_and_the_locking_headers(api_client, f
     requests = {name: s for name, s in schema["components"]["schemas"].items() if name.endswith("Request")}
     assert "PatchedPatientRequest" in requests and "PhysicalFunctionStrengthRowRequest" in requests
     assert all(s["additionalProperties"] is False for s in requests.values())
+
+
+def test_an_unknown_pain_band_scheme_stops_start_up(settings):
+    from evaluations.checks import check_evaluation_settings
+
+    settings.PAIN_BANDS = "mine"
+    assert [error.id for error in check_evaluation_settings()] == ["evaluations.E004"]
+
+
+def test_an_unknown_chair_stand_table_stops_start_up(settings):
+    from evaluations.checks import check_evaluation_settings
+
+    settings.CHAIR_STAND_TABLE = "2020"
+    assert [error.id for error in check_evaluation_settings()] == ["evaluations.E005"]

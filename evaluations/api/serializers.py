@@ -15,7 +15,8 @@ from rest_framework import serializers
 from accounts.models import User
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from common.models import concrete_field, related_model
-from evaluations.instruments import Flag
+from evaluations.choices import MmtGrade
+from evaluations.instruments import Flag, mmt_grade_spellings
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.seal import SealState, check_seal
@@ -41,11 +42,32 @@ class RowSerializer(StrictFieldsMixin, StrictModelSerializer):
         return attrs
 
 
+class MmtGradeField(serializers.ChoiceField):
+    """A manual muscle test grade in any spelling therapists write (4-, 4−, 4/5, G-, Good minus, T,
+    trace, …); stored and answered as its ordinal code."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("choices", None)
+        super().__init__(choices=sorted(mmt_grade_spellings()), **kwargs)
+
+    def to_internal_value(self, data):
+        return mmt_grade_spellings()[super().to_internal_value(data)]
+
+    def to_representation(self, value):
+        return value
+
+
 def row_serializer(spec: RowList, section: Section) -> type[RowSerializer]:
     model = spec.model
-    declared = {}
+    declared: dict[str, serializers.Field] = {}
     for name in spec.fields:
         field = concrete_field(model, name)
+        if field.choices and set(dict(field.choices)) == set(MmtGrade.values):
+            declared[name] = MmtGradeField(
+                required=not field.has_default() and not field.blank,
+                allow_blank=field.blank,
+                help_text="0, 1, 2-, 2, 2+ … 5; also written T/trace, G-/Good minus, 4−, 4/5.",
+            )
         if field.is_relation:
             target = related_model(model, name)
             declared[name] = serializers.SlugRelatedField(

@@ -106,11 +106,52 @@ def _mmt_order() -> list[str]:
 def mmt_rank(grade: str) -> int:
     """Position of a grade on the ordinal scale 0, 1, 2-, 2, 2+, … 5 (0 to 11).
 
-    Accepts the minus sign (4−) and the "/5" suffix (4/5)."""
-    cleaned = str(grade).strip().replace("−", "-").removesuffix("/5")
-    order = _mmt_order()
-    _require(cleaned in order, f"{grade!r} is not a manual muscle test grade.")
-    return order.index(cleaned)
+    Accepts every spelling normalize_mmt_grade does: 4−, 4/5, G-, Good minus, T, trace, …"""
+    return _mmt_order().index(normalize_mmt_grade(grade))
+
+
+@dataclass(frozen=True)
+class MmtEquivalent:
+    grade: str  # the ordinal code: 0, 1, 2-, … 5
+    word: str  # Kendall's word: Trace, Good minus, …
+    kendall_0_10: str  # Kendall's 0–10 scale (T for trace)
+    mrc: int | None  # the MRC grade, for the whole grades the MRC scale has
+
+
+def mmt_equivalent(grade: str) -> MmtEquivalent:
+    """A grade with its Kendall word, its Kendall 0–10 equivalent and its MRC grade where the MRC
+    scale has one (Kendall 2005; MRC 1976, via instruments.json "mmt")."""
+    code = normalize_mmt_grade(grade)
+    row = next(g for g in reference()["mmt"]["grades"] if g["grade"] == code)
+    return MmtEquivalent(code, row["word"], row["kendall_0_10"], int(code) if row.get("mrc") else None)
+
+
+def mmt_grade_spellings() -> dict[str, str]:
+    """Every way a grade is written on an evaluation form, to its ordinal code: 4-, 4−, 4-/5, G-,
+    Good minus, good minus, T, Trace, trace, … (Kendall's words and abbreviations)."""
+    spellings: dict[str, str] = {}
+    for row in reference()["mmt"]["grades"]:
+        code = row["grade"]
+        for form in (
+            code,
+            code.replace("-", "−"),
+            f"{code}/5",
+            f"{code.replace('-', '−')}/5",
+            row["abbrev"],
+            row["word"],
+        ):
+            spellings[form] = code
+            spellings[form.lower()] = code
+            spellings[form.upper()] = code
+    return spellings
+
+
+def normalize_mmt_grade(grade: str) -> str:
+    """The ordinal code of a grade however it was written (see mmt_grade_spellings)."""
+    text = " ".join(str(grade).split())
+    code = mmt_grade_spellings().get(text) or mmt_grade_spellings().get(text.lower())
+    _require(code is not None, f"{grade!r} is not a manual muscle test grade.")
+    return cast(str, code)
 
 
 def mmt_difference(left: str, right: str) -> int:
@@ -358,8 +399,13 @@ def timed_up_and_go(seconds: float) -> Score:
     )
 
 
-def chair_stand_30s(stands: int, *, age: int, sex: str) -> Score:
-    """Stands in 30 s against the 25th–75th percentile range of Rikli & Jones 1999."""
+CHAIR_STAND_TABLES = ("1999", "2013")
+
+
+def chair_stand_30s(stands: int, *, age: int, sex: str, table: str = "1999") -> Score:
+    """Stands in 30 s against the 25th–75th percentile range of Rikli & Jones: the 1999 table, or
+    the 2013 manual's (the same but for men 65–69 and 85–89), named on the norm."""
+    _require(table in CHAIR_STAND_TABLES, f"Unknown chair-stand table {table!r}.")
     _require(
         isinstance(stands, int) and not isinstance(stands, bool) and 0 <= stands <= 60,
         "Stands must be a whole number from 0 to 60.",
@@ -376,6 +422,12 @@ def chair_stand_30s(stands: int, *, age: int, sex: str) -> Score:
     band = next(b for b in data["ranges_1999"][sex] if int(b[:2]) <= age <= int(b[3:]))
     cell = data["ranges_1999"][sex][band]
     low, high = cell["low"], cell["high"]
+    if table == "2013":
+        changed = next(
+            (d for d in data["differences_in_2013_manual"] if d["sex"] == sex and d["band"] == band), None
+        )
+        if changed is not None:
+            low, high = changed["low"], changed["high"]
     if stands < low:
         meaning = "below average (fall-risk flag)"
     elif stands > high:
@@ -390,7 +442,11 @@ def chair_stand_30s(stands: int, *, age: int, sex: str) -> Score:
         interpretation=meaning,
         flag=Flag.AT_RISK if stands < low else Flag.NORMAL,
         norm=Norm(
-            source, f"{people} {band}, 25th–75th percentile (1999 table)", low=low, high=high, unit="stands"
+            source,
+            f"{people} {band}, 25th–75th percentile ({table} table)",
+            low=low,
+            high=high,
+            unit="stands",
         ),
         source=source,
     )
@@ -399,15 +455,52 @@ def chair_stand_30s(stands: int, *, age: int, sex: str) -> Score:
 # --- Pain ------------------------------------------------------------------------------
 
 
-def pain_nrs(rating: int) -> Score:
-    """Numeric rating 0–10 in the Canadian Physiotherapy Association's bands."""
+# The pain band schemes of instruments.json ("nrs_pain"): the clinic chooses one (settings.PAIN_BANDS).
+PAIN_SCHEMES = {
+    "cpa": None,  # the default bands (Canadian Physiotherapy Association)
+    "serlin_1995": "Serlin 1995 (cancer, worst pain)",
+    "boonstra_2016": "Boonstra 2016 (chronic musculoskeletal)",
+    "palos_2006": "Palos 2006 community adults",
+    "hl7_snomed": "hl7.eu SNOMED mapping",
+}
+
+
+def pain_nrs(rating: int, *, scheme: str = "cpa") -> Score:
+    """Numeric rating 0–10 in the chosen scheme's bands (PAIN_SCHEMES; the Canadian Physiotherapy
+    Association's by default), the scheme named as the interpretation's source."""
     _require(
         isinstance(rating, int) and not isinstance(rating, bool) and 0 <= rating <= 10,
         "Pain is rated with a whole number from 0 to 10.",
     )
+    _require(scheme in PAIN_SCHEMES, f"Unknown pain band scheme {scheme!r}.")
     data = reference()["nrs_pain"]
-    band = next(b["label"] for b in data["bands_default"] if b["min"] <= rating <= b["max"])
-    return Score("pain_nrs", rating, "/10", interpretation=band, source=data["bands_default_source"])
+    name = PAIN_SCHEMES[scheme]
+    if name is None:
+        band = next(b["label"] for b in data["bands_default"] if b["min"] <= rating <= b["max"])
+        return Score(
+            "pain_nrs",
+            rating,
+            "/10",
+            interpretation=band,
+            source=data["bands_default_source"],
+            notes=("bands of the Canadian Physiotherapy Association",),
+        )
+    bands = next(s for s in data["alternative_schemes"] if s["name"] == name)
+    band = (
+        "no pain"
+        if rating == 0
+        else next(
+            label for label, limits in bands.items() if label != "name" and limits[0] <= rating <= limits[1]
+        )
+    )
+    return Score(
+        "pain_nrs",
+        rating,
+        "/10",
+        interpretation=band,
+        source=f"{name} bands (NRS-11 cut-points)",
+        notes=(f"bands of {name}",),
+    )
 
 
 # --- ADL and IADL scales ---------------------------------------------------------------

@@ -44,7 +44,7 @@ TIMED_UP_AND_GO = "timed_up_and_go"  # catalogue code of the Timed Up and Go tes
 
 
 def _chair_stand(value: float, *, age: int, sex: str) -> Score:
-    return instruments.chair_stand_30s(int(value), age=age, sex=sex)
+    return instruments.chair_stand_30s(int(value), age=age, sex=sex, table=settings.CHAIR_STAND_TABLE)
 
 
 # Neuromuscular tests scored against a reference, by catalogue code; the others are reported as recorded.
@@ -125,7 +125,9 @@ def row_scores(record: EvaluationRecord) -> dict[ScoreKey, Score]:
             scores[("scales", scale.pk)] = _safe(_scale, scale.instrument, scale.total_score)
     if record.has_rows("pain_points"):
         for point in record.pain_points:
-            scores[("pain_points", point.pk)] = _safe(instruments.pain_nrs, point.intensity)
+            scores[("pain_points", point.pk)] = _safe(
+                instruments.pain_nrs, point.intensity, scheme=settings.PAIN_BANDS
+            )
     return {key: score for key, score in scores.items() if score is not None}
 
 

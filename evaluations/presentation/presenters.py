@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Model
 
 from common.models import concrete_field
-from evaluations.choices import CognitiveInstrument, FunctionalScale
-from evaluations.instruments import Score
+from evaluations.choices import CognitiveInstrument, FunctionalScale, MmtGrade
+from evaluations.instruments import Score, mmt_equivalent
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.scores import ScoreKey, grip_method
 from evaluations.sections import PROFILE, RowList, Section
@@ -56,6 +56,7 @@ def describe(score: Score) -> str:
         parts.append(f"z = {score.z:+.2f}")
     if score.interpretation:
         parts.append(score.interpretation)
+    parts.extend(note for note in score.notes if note.startswith("bands of "))  # which pain bands
     if score.norm is None:
         parts.extend(note for note in score.notes if note.startswith("no published norm"))
     else:
@@ -77,13 +78,21 @@ def _sentence_case(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+MMT_GRADES = set(MmtGrade.values)
+
+
 def _display(instance: Model, name: str) -> str:
     field = concrete_field(instance, name)
     value = getattr(instance, name)
     if value is None or value == "":
         return "—"
     if field.choices:
-        return str(getattr(instance, f"get_{name}_display")())
+        shown = str(getattr(instance, f"get_{name}_display")())
+        if set(dict(field.choices)) == MMT_GRADES:  # with its Kendall 0–10 and MRC equivalents
+            equivalent = mmt_equivalent(value)
+            mrc = f"MRC {equivalent.mrc}" if equivalent.mrc is not None else "no MRC grade"
+            shown += f" (Kendall {equivalent.kendall_0_10}/10; {mrc})"
+        return shown
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if hasattr(value, "strftime"):

@@ -511,3 +511,25 @@ def test_a_date_of_service_long_ago_is_started_only_when_confirmed(api_client, t
     started = api.post("/api/v1/evaluations/", {**body, "date_confirmed": True}, format="json")
     assert started.status_code == 201, started.content
     assert started.json()["date_of_service"] == long_ago
+
+
+def test_grades_are_taken_as_therapists_write_them(api_client, therapist, draft):
+    def strength(grade):
+        return {
+            "physical_function": {
+                "strength": [{"muscle_group": "hip_abductors", "side": "right", "grade": grade}]
+            }
+        }
+
+    api = api_client(therapist)
+    saved = api.patch(url(draft), strength("G-"), format="json")
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["sections"]["physical_function"]["strength"][0]["grade"] == "4-"
+    assert (
+        api.patch(url(draft), strength("trace"), format="json").json()["sections"]["physical_function"][
+            "strength"
+        ][0]["grade"]
+        == "1"
+    )
+    refused = api.patch(url(draft), strength("strong"), format="json")
+    assert refused.status_code == 400 and "grade" in str(refused.json())

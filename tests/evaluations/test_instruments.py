@@ -117,6 +117,66 @@ def test_mmt_ranks_and_differences_count_modifier_steps():
         ins.mmt_rank("6")
 
 
+@pytest.mark.parametrize(
+    ("written", "grade"),
+    [
+        ("T", "1"),
+        ("trace", "1"),
+        ("Trace", "1"),
+        ("0", "0"),
+        ("G-", "4-"),
+        ("good minus", "4-"),
+        ("4−", "4-"),
+        ("4-/5", "4-"),
+        ("F+", "3+"),
+        ("Fair plus", "3+"),
+        ("N", "5"),
+        ("normal", "5"),
+        ("5/5", "5"),
+    ],
+)
+def test_every_way_a_grade_is_written_is_read_as_its_code(written, grade):
+    assert ins.normalize_mmt_grade(written) == grade
+
+
+def test_each_grade_shows_its_kendall_0_10_and_mrc_equivalents():
+    assert ins.mmt_equivalent("4-") == ins.MmtEquivalent("4-", "Good minus", "7", None)  # no MRC 4−
+    assert ins.mmt_equivalent("T") == ins.MmtEquivalent("1", "Trace", "T", 1)
+    assert ins.mmt_equivalent("4") == ins.MmtEquivalent("4", "Good", "8", 4)
+    with pytest.raises(InvalidInput):
+        ins.normalize_mmt_grade("strong")
+
+
+@pytest.mark.parametrize(
+    ("scheme", "rating", "band"),
+    [
+        ("cpa", 4, "moderate"),  # CPA: 1-3 mild, 4-6 moderate
+        ("serlin_1995", 4, "mild"),  # Serlin: 1-4 mild
+        ("boonstra_2016", 7, "moderate"),  # Boonstra: 6-7 moderate
+        ("palos_2006", 5, "moderate"),
+        ("hl7_snomed", 10, "excruciating"),
+        ("hl7_snomed", 0, "no pain"),
+    ],
+)
+def test_pain_is_read_in_the_chosen_schemes_bands_and_names_it(scheme, rating, band):
+    score = ins.pain_nrs(rating, scheme=scheme)
+    assert score.interpretation == band
+    assert (
+        "Canadian Physiotherapy Association" if scheme == "cpa" else "bands (NRS-11 cut-points)"
+    ) in score.source
+
+
+def test_the_chair_stand_reads_the_1999_or_the_2013_table_and_names_it():
+    # Men 65-69: 12-18 in 1999, 13-18 in the 2013 manual. 12 stands: average, or below average.
+    old = ins.chair_stand_30s(12, age=67, sex="male")
+    new = ins.chair_stand_30s(12, age=67, sex="male", table="2013")
+    assert (old.interpretation, old.norm.low) == ("average", 12) and "(1999 table)" in old.norm.description
+    assert (new.interpretation, new.norm.low) == ("below average (fall-risk flag)", 13)
+    assert "(2013 table)" in new.norm.description
+    # Women are the same in both.
+    assert ins.chair_stand_30s(10, age=72, sex="female", table="2013").norm.low == 10
+
+
 # --- timed tests ------------------------------------------------------------------------------
 
 

@@ -320,3 +320,17 @@ def test_a_re_evaluations_summary_lists_the_meaningful_changes_and_the_goals_sta
         "Change since the initial evaluation of" in page
         and "Timed Up and Go: 14.2 s → 10 s, improved" in page
     )
+
+
+def test_grades_show_their_kendall_and_mrc_equivalents(page_client, therapist, patient):
+    evaluation = signed(therapist, patient)  # right hip abductors 3+, left 4+
+    page = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/").content.decode()
+    assert "3+ — Fair plus (Kendall 6/10; no MRC grade)" in page
+    assert "4+ — Good plus (Kendall 9/10; no MRC grade)" in page
+
+
+def test_the_clinics_pain_band_scheme_reads_and_names_every_rating(page_client, therapist, patient, settings):
+    settings.PAIN_BANDS = "boonstra_2016"
+    evaluation = signed(therapist, patient)  # hip pain 6/10: moderate by Boonstra's 6-7 as by CPA's 4-6
+    page = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/").content.decode()
+    assert "moderate; bands of Boonstra 2016 (chronic musculoskeletal)" in page
