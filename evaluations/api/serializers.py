@@ -16,7 +16,8 @@ from accounts.models import User
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from common.models import concrete_field, related_model
 from evaluations.choices import MmtGrade
-from evaluations.instruments import Flag, mmt_grade_spellings
+from evaluations.instruments import Flag, Score, mmt_grade_spellings
+from evaluations.instruments.terminology import loinc
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.seal import SealState, check_seal
@@ -198,6 +199,23 @@ class ScoreSerializer(serializers.Serializer):
         help_text="`normal`, `below_norm` (below the norm or a cut-off, or an impairment band) or "
         "`at_risk` (a fall-risk threshold crossed); null when no verified norm or cut-off applies.",
     )
+    loinc = serializers.CharField(
+        allow_null=True,
+        help_text="The score's LOINC code (system http://loinc.org); null where the reference has none.",
+    )
+    loinc_display = serializers.CharField(allow_null=True)
+
+
+def score_data(score: Score, side: str | None = None) -> dict:
+    """A score for the API, with its LOINC code where one exists."""
+    coding = loinc(score.instrument, side)
+    return ScoreSerializer(
+        {
+            **asdict(score),
+            "loinc": coding.code if coding else None,
+            "loinc_display": coding.display if coding else None,
+        }
+    ).data
 
 
 class FindingSerializer(serializers.Serializer):
@@ -305,10 +323,14 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
         computed: dict = {}
         for section in SECTIONS:
             for spec in section.rows:
-                row_scores_list = [scores.get((spec.key, row.pk)) for row in record.rows(spec)]
+                rows = record.rows(spec)
+                row_scores_list = [scores.get((spec.key, row.pk)) for row in rows]
                 if any(row_scores_list):
                     computed.setdefault(section.api_key, {})[spec.key] = [
-                        ScoreSerializer(asdict(score)).data if score else None for score in row_scores_list
+                        score_data(score, getattr(row, "hand", None) or getattr(row, "side", None))
+                        if score
+                        else None
+                        for row, score in zip(rows, row_scores_list, strict=True)
                     ]
         return computed
 
@@ -323,7 +345,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
         )
     )
     def get_copm(self, evaluation: Evaluation) -> dict:
-        return {key: ScoreSerializer(asdict(score)).data for key, score in self._record().copm.items()}
+        return {key: score_data(score) for key, score in self._record().copm.items()}
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_imbalance_findings(self, evaluation: Evaluation) -> list:

@@ -11,6 +11,7 @@ from django.db.models import Model
 from common.models import concrete_field
 from evaluations.choices import CognitiveInstrument, FunctionalScale, MmtGrade
 from evaluations.instruments import Score, mmt_equivalent
+from evaluations.instruments.terminology import loinc_label
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.scores import ScoreKey, grip_method
 from evaluations.sections import PROFILE, RowList, Section
@@ -41,7 +42,10 @@ KILOGRAM_SCORES = ("grip_strength", "pinch_strength")
 TOTAL_SCORES = (*CognitiveInstrument.values, *FunctionalScale.values)
 
 
-def describe(score: Score) -> str:
+SIDED_CODES = ("grip_strength",)  # LOINC codes by side
+
+
+def describe(score: Score, side: str | None = None) -> str:
     """One line for a table cell: value, interpretation, and the norm it was compared with."""
     parts = []
     if score.instrument in KILOGRAM_SCORES:
@@ -70,6 +74,8 @@ def describe(score: Score) -> str:
         parts.append(grip_method())
     if score.instrument == CognitiveInstrument.MOCA:
         parts.extend(note for note in score.notes if note.startswith("raw"))
+    if side is not None or score.instrument not in SIDED_CODES:
+        parts.append(loinc_label(score.instrument, side))
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -111,8 +117,9 @@ def _table(spec: RowList, rows: list[Any], scores: dict[ScoreKey, Score]) -> Tab
     computed = [scores.get((spec.key, row.pk)) for row in rows]
     if any(computed):
         headers.append("Score and norm")
-        for row_cells, score in zip(cells, computed, strict=True):
-            row_cells.append(describe(score) if score else "—")
+        for row, row_cells, score in zip(rows, cells, computed, strict=True):
+            side = getattr(row, "hand", None) or getattr(row, "side", None)
+            row_cells.append(describe(score, side) if score else "—")
     return Table(spec.title, headers, cells)
 
 
