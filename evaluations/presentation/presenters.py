@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Model
 
 from common.models import concrete_field
-from evaluations.choices import CognitiveInstrument, FunctionalScale, MmtGrade
+from evaluations.choices import AssistLevel, CognitiveInstrument, FunctionalScale, MmtGrade
 from evaluations.instruments import Score, mmt_equivalent
+from evaluations.instruments.assist import equivalents as assist_equivalents
 from evaluations.instruments.terminology import loinc_label
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.scores import ScoreKey, grip_method
@@ -85,6 +86,7 @@ def _sentence_case(label: str) -> str:
 
 
 MMT_GRADES = set(MmtGrade.values)
+ASSIST_LEVELS = set(AssistLevel.values)
 
 
 def _display(instance: Model, name: str) -> str:
@@ -98,6 +100,14 @@ def _display(instance: Model, name: str) -> str:
             equivalent = mmt_equivalent(value)
             mrc = f"MRC {equivalent.mrc}" if equivalent.mrc is not None else "no MRC grade"
             shown += f" (Kendall {equivalent.kendall_0_10}/10; {mrc})"
+        elif set(dict(field.choices)) == ASSIST_LEVELS:  # with its FIM level and Section GG code
+            level = assist_equivalents(value)
+            codes = [
+                f"FIM {level.fim}" if level.fim is not None else "",
+                f"GG {level.gg}" if level.gg else "",
+            ]
+            if any(codes):
+                shown += f" ({'; '.join(code for code in codes if code)})"
         return shown
     if isinstance(value, bool):
         return "Yes" if value else "No"
