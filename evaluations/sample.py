@@ -165,6 +165,10 @@ def sample_evaluation(
                 }
             ],
             "other_activities": [{"name": "Gardening", "notes": "raised beds"}],
+            "psfs": [
+                {"activity": "Putting on socks", "rating": 3, "notes": ""},
+                {"activity": "Getting into the car", "rating": 2, "notes": ""},
+            ],
         },
         "adl_checklist": {
             "ratings": [

@@ -33,6 +33,11 @@ ADDED_SINCE_V1: dict[tuple[str, str], Any] = {
 }
 
 
+# Lists added after evaluations were first sealed: an evaluation without rows in them leaves them
+# out, so a seal made before they existed still holds.
+LISTS_ADDED_SINCE_V1 = frozenset({"psfs"})
+
+
 def _plain(value: Any) -> Any:
     """A stored value as plain JSON: catalogue entries by their code, dates in ISO form, times in UTC."""
     if isinstance(value, models.Model):
@@ -70,6 +75,8 @@ def canonical_content(record: EvaluationRecord) -> dict[str, Any]:
                 }
                 for row in content[rows.key]
             ]
+            if not plain_rows and rows.key in LISTS_ADDED_SINCE_V1:
+                continue
             # Order-free: the same rows in any stored order are the same content.
             lists[rows.key] = sorted(plain_rows, key=lambda row: json.dumps(row, sort_keys=True))
         sections[section.api_key] = {**fields, **lists}

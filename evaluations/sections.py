@@ -267,6 +267,17 @@ OCCUPATIONAL_INVENTORY = Section(
             carry=("name",),
             carry_values=True,
         ),
+        # Patient-reported: the person's own activities, rated again at each follow-up (the
+        # activities carried, the ratings new), so it sits with the occupations they belong to.
+        RowList(
+            "psfs",
+            m.PsfsActivity,
+            ("activity", "rating", "notes"),
+            "Patient-Specific Functional Scale (PSFS)",
+            unique_by=("activity",),
+            max_rows=5,
+            carry=("activity",),
+        ),
     ),
 )
 

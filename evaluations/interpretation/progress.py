@@ -12,7 +12,7 @@ from evaluations.choices import AssistLevel, CognitiveInstrument
 from evaluations.choices import GoalStatus as GoalStatusChoice
 from evaluations.instruments import measurement_error, mmt_rank, moca
 from evaluations.instruments.measurement_error import Kind, Lookup, Threshold
-from evaluations.interpretation.scores import copm_scores, grip_value
+from evaluations.interpretation.scores import copm_scores, grip_value, psfs_score
 from occupations.choices import MeasurementUnit
 
 if TYPE_CHECKING:
@@ -280,6 +280,21 @@ def progress(record: EvaluationRecord, baseline: EvaluationRecord) -> Progress:
                     measurement_error.COPM.description,
                 )
             )
+
+    psfs_now = psfs_score(record, baseline)
+    if psfs_now is not None and psfs_now.change is not None:
+        shared = list(psfs_now.activity_changes or {})
+        now_shared = round(sum(psfs_now.activities[name] for name in shared) / len(shared), 2)
+        result.measures.append(
+            MeasureChange(
+                f"PSFS mean of the {len(shared)} activit{'y' if len(shared) == 1 else 'ies'} rated both times",
+                f"{round(now_shared - psfs_now.change.value, 2):g}/10",
+                f"{now_shared:g}/10",
+                f"{psfs_now.change.value:+g}",
+                psfs_now.change.meaning,
+                psfs_now.change.threshold,
+            )
+        )
 
     continued = {goal.baseline_goal: goal for goal in record.goals if goal.baseline_goal}
     for number, goal in enumerate(baseline.goals, start=1):

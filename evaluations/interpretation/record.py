@@ -33,6 +33,7 @@ from evaluations.sections import (
     IADL_CHECKLIST,
     MUSCLE_IMBALANCE,
     NEUROMUSCULAR,
+    OCCUPATIONAL_INVENTORY,
     PHYSICAL,
     PROFILE,
     SECTIONS,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         PainPoint,
         PinchMeasurement,
         PlannedIntervention,
+        PsfsActivity,
         RangeOfMotionMeasurement,
         StrengthMeasurement,
     )
@@ -144,6 +146,10 @@ class EvaluationRecord:
     @property
     def copm_problems(self) -> list[CopmProblem]:
         return self._list(PROFILE, "copm")
+
+    @property
+    def psfs_activities(self) -> list[PsfsActivity]:
+        return self._list(OCCUPATIONAL_INVENTORY, "psfs")
 
     @property
     def strength(self) -> list[StrengthMeasurement]:

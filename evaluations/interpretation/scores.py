@@ -12,6 +12,7 @@ from django.conf import settings
 from evaluations import instruments
 from evaluations.choices import CognitiveInstrument, FunctionalScale, HandDominance
 from evaluations.instruments import InvalidInput, Score
+from evaluations.instruments.proms import PsfsResult, psfs
 
 if TYPE_CHECKING:
     from evaluations.interpretation.record import EvaluationRecord
@@ -144,3 +145,16 @@ def copm_scores(record: EvaluationRecord, baseline: EvaluationRecord | None = No
         )
     except InvalidInput:
         return {}
+
+
+def psfs_score(record: EvaluationRecord, baseline: EvaluationRecord | None = None) -> PsfsResult | None:
+    """The Patient-Specific Functional Scale mean (and its change over the activities rated at the
+    baseline too), or None when no activity is rated."""
+    activities = record.psfs_activities
+    if not activities:
+        return None
+    before = {a.activity: a.rating for a in baseline.psfs_activities} if baseline is not None else None
+    try:
+        return psfs({a.activity: a.rating for a in activities}, baseline=before or None)
+    except InvalidInput:
+        return None

@@ -24,7 +24,13 @@ from evaluations.models.imbalance import (
     PainPoint,
     SignSymptomFinding,
 )
-from evaluations.models.inventory import IadlInventoryEntry, ImportantActivity, MobilityEntry, RoleEntry
+from evaluations.models.inventory import (
+    IadlInventoryEntry,
+    ImportantActivity,
+    MobilityEntry,
+    PsfsActivity,
+    RoleEntry,
+)
 from evaluations.models.neuromuscular import NeuromuscularMeasurement
 from evaluations.models.physical import (
     FlexibilityMeasurement,
@@ -62,6 +68,7 @@ __all__ = [
     "PainPoint",
     "PinchMeasurement",
     "PlannedIntervention",
+    "PsfsActivity",
     "RangeOfMotionMeasurement",
     "RoleEntry",
     "SectionDraft",

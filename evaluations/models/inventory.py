@@ -1,6 +1,8 @@
 """Section 5: occupational inventory (roles, mobility, IADL inventory, other activities)."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import (
@@ -88,3 +90,18 @@ class ImportantActivity(EvaluationRow):
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="important_activities")
     name = models.CharField(_("activity"), max_length=200)
+
+
+class PsfsActivity(EvaluationRow):
+    """Section 5: an activity the person names for the Patient-Specific Functional Scale, rated
+    0 (unable) to 10 (as before the problem); up to five (outcome-measures.json "psfs")."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="psfs_activities")
+    activity = models.CharField(_("activity the person names"), max_length=200)
+    rating = models.PositiveSmallIntegerField(
+        _("rating (0 unable, 10 as before)"), validators=[MaxValueValidator(10)]
+    )
+
+    class Meta(EvaluationRow.Meta):
+        verbose_name = _("PSFS activity")
+        constraints = [models.CheckConstraint(condition=Q(rating__lte=10), name="psfs_rating_0_to_10")]

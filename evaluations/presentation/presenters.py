@@ -14,8 +14,8 @@ from evaluations.instruments import Score, mmt_equivalent
 from evaluations.instruments.assist import equivalents as assist_equivalents
 from evaluations.instruments.terminology import loinc_label
 from evaluations.interpretation import EvaluationRecord
-from evaluations.interpretation.scores import ScoreKey, grip_method
-from evaluations.sections import PROFILE, RowList, Section
+from evaluations.interpretation.scores import ScoreKey, grip_method, psfs_score
+from evaluations.sections import OCCUPATIONAL_INVENTORY, PROFILE, RowList, Section
 from occupations.choices import MeasurementUnit
 
 
@@ -146,4 +146,8 @@ def present_section(record: EvaluationRecord, section: Section) -> PresentedSect
     if section is PROFILE:
         for key, score in record.copm.items():
             fields.append((f"COPM {key} score", f"{score.value:g}/10 (mean of the problems rated)"))
+    if section is OCCUPATIONAL_INVENTORY:
+        psfs = psfs_score(record)
+        if psfs is not None:
+            fields.append(("PSFS score", f"{psfs.mean:g}/10 (mean of the activities rated; no LOINC code)"))
     return PresentedSection(section, fields, tables)

@@ -102,6 +102,8 @@ def fill_occupational_inventory(page: Page) -> None:
     named(page, "iadl_inventory-0-activity").select_option(label="Shopping")
     named(page, "iadl_inventory-0-done_by").select_option("shared")
     named(page, "other_activities-0-name").fill("Gardening")
+    named(page, "psfs-0-activity").fill("Kneeling in the garden")
+    named(page, "psfs-0-rating").fill("3")
     save(page, 4)
 
 

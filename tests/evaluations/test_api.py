@@ -311,9 +311,9 @@ def test_list_query_count_is_the_same_for_1_and_20_evaluations(
 def test_detail_query_count_does_not_grow_with_rows(api_client, therapist, draft, django_assert_num_queries):
     api = api_client(therapist)
     api.patch(url(draft), full_json(draft.date_of_service), format="json")
-    # token, permissions (2), evaluation with its people and profile, 21 row tables (catalogue
+    # token, permissions (2), evaluation with its people and profile, 22 row tables (catalogue
     # entries joined), addenda, audit event
-    with django_assert_num_queries(26 + AUDIT_EVENT):
+    with django_assert_num_queries(27 + AUDIT_EVENT):
         api.get(url(draft))
     many = full_json(draft.date_of_service)
     many["physical_function"]["range_of_motion"] = [
@@ -335,7 +335,7 @@ def test_detail_query_count_does_not_grow_with_rows(api_client, therapist, draft
         for side in ("left", "right")
     ]
     api.patch(url(draft), many, format="json")
-    with django_assert_num_queries(26 + AUDIT_EVENT):
+    with django_assert_num_queries(27 + AUDIT_EVENT):
         response = api.get(url(draft))
     assert len(response.json()["sections"]["physical_function"]["range_of_motion"]) == 10
 
@@ -452,14 +452,14 @@ def test_a_patch_reads_the_evaluation_once_and_its_query_count_is_fixed(
             if query["sql"].startswith("SELECT") and 'FROM "evaluations_evaluation"' in query["sql"]
         )
 
-    # token, permissions (2), the evaluation locked with its people and profile, 21 row tables,
+    # token, permissions (2), the evaluation locked with its people and profile, 22 row tables,
     # the addenda; the evaluation's update, its history row, the new version, the audit event;
     # two savepoints and their releases.
     one_field = {
         "assessment_and_plan": {"assessment_summary": "Better balance; still guarding the right hip."}
     }
     loaded = version()
-    with django_assert_num_queries(33 + AUDIT_EVENT) as captured:
+    with django_assert_num_queries(34 + AUDIT_EVENT) as captured:
         response = patch(one_field, loaded)
     assert response.status_code == 200, response.content
     assert evaluation_reads(captured) == 1
@@ -478,10 +478,10 @@ def test_a_patch_reads_the_evaluation_once_and_its_query_count_is_fixed(
             }
         }
 
-    # Replacing a list: the reads stay fixed (27 with the savepoint); the writes are two per row
+    # Replacing a list: the reads stay fixed (28 with the savepoint); the writes are two per row
     # taken out or put in (the row and its history row), then the version, the audit event and
     # the savepoints.
-    reads, row_writes = 27, 2
+    reads, row_writes = 28, 2
     for hands in (["left", "right"], ["left"], ["right", "left"]):
         stored = GripMeasurement.objects.filter(evaluation=draft).count()
         loaded = version()

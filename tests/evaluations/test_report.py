@@ -100,7 +100,7 @@ def test_report_query_count_does_not_grow_with_rows(
 ):
     evaluation = signed(therapist, patient)
     client = page_client(therapist)
-    with django_assert_num_queries(35 + AUDIT_EVENT):
+    with django_assert_num_queries(36 + AUDIT_EVENT):
         client.get(f"/evaluations/{evaluation.public_id}/report/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -114,7 +114,7 @@ def test_report_query_count_does_not_grow_with_rows(
         ]
     )
     reseal(evaluation, therapist)  # as if signed with the ten rows, so the seal still holds
-    with django_assert_num_queries(35 + AUDIT_EVENT):
+    with django_assert_num_queries(36 + AUDIT_EVENT):
         response = client.get(f"/evaluations/{evaluation.public_id}/report/")
     assert response.content.decode().count("Knee flexion") == 10
 
@@ -243,7 +243,7 @@ def test_a_re_evaluation_page_reads_its_baseline_in_the_same_queries(
     client = page_client(therapist)
     # The same count as an initial evaluation's page (test_views): each row table is read once for
     # both evaluations. Before the read model the baseline cost a second full read (23 queries).
-    with django_assert_num_queries(30 + AUDIT_EVENT):
+    with django_assert_num_queries(31 + AUDIT_EVENT):
         page = client.get(f"/evaluations/{follow_up.public_id}/").content.decode()
     assert "Progress since the initial evaluation" in page and "Measurement error (source)" in page
 

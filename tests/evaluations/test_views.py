@@ -115,6 +115,8 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
             "iadl_inventory-0-is_required": "on",
             "iadl_inventory-0-done_by": "family",
             "other_activities-0-name": "Bowling",
+            "psfs-0-activity": "Climbing the stairs",
+            "psfs-0-rating": "4",
         },
         "adl-checklist": {},
         "iadl-checklist": {"scales-0-instrument": "katz_adl", "scales-0-total_score": "5"},
@@ -409,9 +411,9 @@ def test_detail_page_query_count_does_not_grow_with_rows(
 ):
     evaluation = signed_evaluation(therapist, patient)
     client = page_client(therapist)
-    # session, user, permissions (2), evaluation with its people and profile, 21 row tables, addenda,
+    # session, user, permissions (2), evaluation with its people and profile, 22 row tables, addenda,
     # audit event, session refresh (3)
-    with django_assert_num_queries(30 + AUDIT_EVENT):
+    with django_assert_num_queries(31 + AUDIT_EVENT):
         client.get(f"/evaluations/{evaluation.public_id}/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -425,7 +427,7 @@ def test_detail_page_query_count_does_not_grow_with_rows(
         ]
     )
     reseal(evaluation, therapist)  # as if signed with the ten rows, so the seal still holds
-    with django_assert_num_queries(30 + AUDIT_EVENT):
+    with django_assert_num_queries(31 + AUDIT_EVENT):
         response = client.get(f"/evaluations/{evaluation.public_id}/")
     assert response.content.decode().count("Knee flexion") == 10
 
