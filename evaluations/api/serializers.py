@@ -19,6 +19,7 @@ from evaluations.choices import MmtGrade
 from evaluations.instruments import Flag, Score, mmt_grade_spellings
 from evaluations.instruments.terminology import loinc
 from evaluations.interpretation import EvaluationRecord
+from evaluations.interpretation.scores import psfs_score
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
 from evaluations.seal import SealState, check_seal
 from evaluations.sections import SECTIONS, RowList, Section
@@ -181,6 +182,23 @@ class NormSerializer(serializers.Serializer):
     unit = serializers.CharField()
 
 
+class PsfsSerializer(serializers.Serializer):
+    """The Patient-Specific Functional Scale: the mean of the activities rated (0–10) and, for a
+    follow-up, the change over the activities rated at the baseline too."""
+
+    mean = serializers.FloatField()
+    change = serializers.FloatField(allow_null=True)
+    meaning = serializers.CharField(
+        allow_null=True, help_text="improved, declined or within measurement error"
+    )
+    threshold = serializers.CharField(
+        allow_null=True, help_text="Which threshold judged the change, with its source."
+    )
+    new_activities = serializers.ListField(
+        child=serializers.CharField(), help_text="Rated now, not at the baseline."
+    )
+
+
 class ScoreSerializer(serializers.Serializer):
     """A computed score: read-only, derived from the recorded row on every read."""
 
@@ -268,6 +286,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     imbalance_findings = serializers.SerializerMethodField()
     cpt_suggestion = serializers.SerializerMethodField()
     copm = serializers.SerializerMethodField()
+    psfs = serializers.SerializerMethodField()
     missing_for_signature = serializers.SerializerMethodField()
     seal = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
@@ -290,6 +309,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
             "imbalance_findings",
             "cpt_suggestion",
             "copm",
+            "psfs",
             "missing_for_signature",
             "seal",
             "addenda",
@@ -346,6 +366,23 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     )
     def get_copm(self, evaluation: Evaluation) -> dict:
         return {key: score_data(score) for key, score in self._record().copm.items()}
+
+    @extend_schema_field(PsfsSerializer(allow_null=True))
+    def get_psfs(self, evaluation: Evaluation) -> dict | None:
+        record = self._record()
+        result = psfs_score(record, record.baseline)
+        if result is None:
+            return None
+        change = result.change
+        return PsfsSerializer(
+            {
+                "mean": result.mean,
+                "change": change.value if change else None,
+                "meaning": change.meaning if change else None,
+                "threshold": change.threshold if change else None,
+                "new_activities": list(result.new_activities),
+            }
+        ).data
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_imbalance_findings(self, evaluation: Evaluation) -> list:

@@ -172,7 +172,7 @@ class EvaluationViewSet(
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        record = self.get_record()
+        record = self.get_record(baseline=True)  # a follow-up reads its baseline in the same queries
         record_evaluation_viewed(evaluation=record.evaluation, by=request.user)
         return self._detail(record, seal=verify_seal(record=record, by=request.user))
 

@@ -70,3 +70,31 @@ def test_an_evaluation_without_psfs_seals_as_before_the_list_existed(therapist, 
     assert "psfs" not in canonical_content(empty)["sections"]["occupational_inventory"]
     with_psfs = record_of(signed(therapist, patient), therapist)
     assert len(canonical_content(with_psfs)["sections"]["occupational_inventory"]["psfs"]) == 2
+
+
+def test_the_api_gives_the_psfs_mean_and_its_change(api_client, therapist, patient):
+    baseline = signed(therapist, patient, when=timezone.localdate() - timezone.timedelta(weeks=4))
+    body = api_client(therapist).get(f"/api/v1/evaluations/{baseline.public_id}/").json()
+    assert body["psfs"] == {
+        "mean": 2.5,
+        "change": None,
+        "meaning": None,
+        "threshold": None,
+        "new_activities": [],
+    }
+    follow_up = start_evaluation(
+        by=therapist,
+        patient=patient,
+        kind=EvaluationKind.RE_EVALUATION,
+        date_of_service=timezone.localdate(),
+        previous_evaluation=baseline,
+    )
+    save_sections(
+        record=record_of(follow_up, therapist),
+        by=therapist,
+        contents={
+            OCCUPATIONAL_INVENTORY: {"psfs": [{"activity": "Putting on socks", "rating": 6, "notes": ""}]}
+        },
+    )
+    psfs = api_client(therapist).get(f"/api/v1/evaluations/{follow_up.public_id}/").json()["psfs"]
+    assert (psfs["mean"], psfs["change"], psfs["meaning"]) == (6.0, 3.0, "improved")  # socks 3 -> 6
