@@ -233,23 +233,30 @@ class EvaluationViewSet(
         permission_classes=[IsAuthenticated, requires("evaluations.sign_evaluation")],
     )
     def sign(self, request, id=None):
+        def check(evaluation):
+            if evaluation.therapist_id == request.user.pk:
+                check_can_edit(evaluation=evaluation, by=request.user)
+            else:
+                check_can_cosign(evaluation=evaluation, by=request.user)
+
+        record, version, data = self._precondition_write(request, check, SignSerializer)
+        return self._detail(
+            sign_evaluation(
+                record=record, by=request.user, password=data["password"], expected_version=version
+            )
+        )
+
+    def _precondition_write(self, request, check, body_serializer):
+        """A write that names the version it was made from: the record (with its baseline), the
+        state check, If-Match (428 when missing, 412 when stale), then the body (400)."""
         record = self.get_record(baseline=True)
         evaluation = record.evaluation
-        if evaluation.therapist_id == request.user.pk:
-            check_can_edit(evaluation=evaluation, by=request.user)
-        else:
-            check_can_cosign(evaluation=evaluation, by=request.user)
+        check(evaluation)
         version = expected_version(request, current=evaluation.version, required=True)
         check_version(current=evaluation.version, expected=version)
-        body = SignSerializer(data=request.data)
+        body = body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        record = sign_evaluation(
-            record=record,
-            by=request.user,
-            password=body.validated_data["password"],
-            expected_version=version,
-        )
-        return self._detail(record)
+        return record, version, body.validated_data
 
     @extend_schema(
         summary="Submit your complete draft to a supervising therapist for co-signature (assistants, students)",
@@ -262,21 +269,20 @@ class EvaluationViewSet(
         permission_classes=[IsAuthenticated, requires("evaluations.change_evaluation")],
     )
     def submit(self, request, id=None):
-        record = self.get_record(baseline=True)
-        evaluation = record.evaluation
-        check_can_edit(evaluation=evaluation, by=request.user)
-        version = expected_version(request, current=evaluation.version, required=True)
-        check_version(current=evaluation.version, expected=version)
-        body = SubmitSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        record = submit_for_cosignature(
-            record=record,
-            by=request.user,
-            cosigner=body.validated_data["cosigner"],
-            password=body.validated_data["password"],
-            expected_version=version,
+        record, version, data = self._precondition_write(
+            request,
+            lambda evaluation: check_can_edit(evaluation=evaluation, by=request.user),
+            SubmitSerializer,
         )
-        return self._detail(record)
+        return self._detail(
+            submit_for_cosignature(
+                record=record,
+                by=request.user,
+                cosigner=data["cosigner"],
+                password=data["password"],
+                expected_version=version,
+            )
+        )
 
     @extend_schema(
         summary="Return a draft submitted to you, with what to change",
