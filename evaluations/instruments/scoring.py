@@ -759,4 +759,6 @@ def barthel_total(total: int) -> Score:
         interpretation=band,
         source=_citation(data["bands_source_id"]),
         flag=Flag.NORMAL if total == 100 else Flag.BELOW_NORM,
+        # Collin & Wade 1988: the same items on 0–20; the 100-point total is the 20-point total × 5.
+        notes=(f"{total // 5}/20 on the 20-point version (Collin & Wade 1988)",),
     )

@@ -62,6 +62,7 @@ def describe(score: Score, side: str | None = None) -> str:
     if score.interpretation:
         parts.append(score.interpretation)
     parts.extend(note for note in score.notes if note.startswith("bands of "))  # which pain bands
+    parts.extend(note for note in score.notes if "20-point version" in note)  # Barthel beside its 0–20 form
     if score.norm is None:
         parts.extend(note for note in score.notes if note.startswith("no published norm"))
     else:

@@ -177,6 +177,11 @@ def test_the_chair_stand_reads_the_1999_or_the_2013_table_and_names_it():
     assert ins.chair_stand_30s(10, age=72, sex="female", table="2013").norm.low == 10
 
 
+def test_the_barthel_shows_its_20_point_version_beside_the_100_point_total():
+    # 85 / 5 = 17 on Collin & Wade's 0-20 form
+    assert ins.barthel_total(85).notes == ("17/20 on the 20-point version (Collin & Wade 1988)",)
+
+
 # --- timed tests ------------------------------------------------------------------------------
 
 
