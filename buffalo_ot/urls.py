@@ -10,6 +10,7 @@ from accounts.api.views import TokenView
 from accounts.forms import LoginForm
 from buffalo_ot import views
 from episodes.api.views import CaseloadView, CertificationViewSet, EpisodeViewSet
+from evaluations.api.instruments import InstrumentViewSet
 from evaluations.api.views import EvaluationViewSet
 from occupations.api.views import CATALOGUE_VIEWSETS
 from patients.api.views import PatientViewSet
@@ -19,6 +20,7 @@ router.register("patients", PatientViewSet, basename="patient")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("certifications", CertificationViewSet, basename="certification")
+router.register("instruments", InstrumentViewSet, basename="instrument")
 for kind, viewset in CATALOGUE_VIEWSETS.items():
     router.register(f"catalogues/{kind}", viewset, basename=f"catalogue-{kind}")
 

@@ -98,9 +98,6 @@ class CognitiveInstrument(models.TextChoices):
     MINI_COG = "mini_cog", _("Mini-Cog (0–5)")
 
 
-COGNITIVE_SCREEN_MAXIMUM = {"moca": 30, "slums": 30, "mini_cog": 5}
-
-
 class RoleStatus(models.TextChoices):
     """Role Checklist time frames: past, present, future (Oakley et al. 1986)."""
 
@@ -219,15 +216,13 @@ class CptCode(models.TextChoices):
 
 
 class FunctionalScale(models.TextChoices):
-    """Standardized ADL/IADL scales recorded as totals."""
+    """Standardized function scales (their items and rules: instruments.registry)."""
 
     LAWTON = "lawton_iadl", _("Lawton IADL (0–8)")
     LAWTON_FIVE = "lawton_iadl_5", _("Lawton IADL, historical 5 domains (0–5)")
     KATZ = "katz_adl", _("Katz ADL (0–6)")
     BARTHEL = "barthel_index", _("Barthel Index (0–100)")
-
-
-FUNCTIONAL_SCALE_MAXIMUM = {"lawton_iadl": 8, "lawton_iadl_5": 5, "katz_adl": 6, "barthel_index": 100}
+    LEFS = "lefs", _("Lower Extremity Functional Scale, LEFS (0–80)")
 
 
 class CopmArea(models.TextChoices):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from common.models import concrete_field, related_model
 from evaluations.choices import AssistLevel, EvaluationKind, Side
+from evaluations.instruments import registry
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.progress import suggest_goal_status
 from evaluations.models import ActivityRating, Evaluation, OccupationalProfile
@@ -53,6 +54,11 @@ def _catalogue_queryset(spec: RowList, field_name: str, current_ids: set[int]):
 
 def is_grid(spec: RowList) -> bool:
     return spec.model is ActivityRating
+
+
+def is_instrument_list(spec: RowList) -> bool:
+    """Screens and scales: one card per instrument of the registry, item by item or the total."""
+    return "items" in spec.fields and "instrument" in spec.fields
 
 
 def is_pick_list(spec: RowList) -> bool:
@@ -292,6 +298,119 @@ class GridRowForm(forms.Form):
         return cleaned
 
 
+class ScoredRadioSelect(forms.RadioSelect):
+    """Radio buttons that carry each option's points (data-score) for the live total."""
+
+    def __init__(self, *args, scores: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scores = scores
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.scores:
+            option["attrs"]["data-score"] = self.scores[str(value)]
+        return option
+
+
+class InstrumentForm(forms.Form):
+    """One standardized instrument, built from the registry: each item's answer (radio buttons), or
+    the total alone when only the total is known; the years of education where the scoring uses
+    them. Left empty, the instrument is not recorded."""
+
+    instrument_code = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, instrument: registry.Instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.fields["instrument_code"].initial = instrument.key
+        self.item_names = []
+        for item in instrument.items:
+            name = f"item_{item.key}"
+            self.item_names.append(name)
+            long_labels = any(len(option.label) > 12 for option in item.options)
+            self.fields[name] = forms.TypedChoiceField(
+                label=item.label,
+                choices=[("", "not answered"), *((option.value, option.label) for option in item.options)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=ScoredRadioSelect(
+                    scores={str(option.value): option.score for option in item.options},
+                    attrs={"class": "form-check-input"},
+                ),
+            )
+            self.fields[name].stacked = long_labels  # type: ignore[attr-defined]  # read by the template
+        self.fields["total_score"] = forms.IntegerField(
+            label="Total" if instrument.items else "Total score",
+            required=False,
+            min_value=instrument.low,
+            max_value=instrument.high,
+            step_size=instrument.step if instrument.step > 1 else None,
+            help_text="Scored from the items when they are answered; type it only when the total alone is known."
+            if instrument.items
+            else instrument.items_note,
+        )
+        if instrument.uses_education:
+            self.fields["education_years"] = forms.IntegerField(
+                label="Years of education", required=False, min_value=0, max_value=30
+            )
+        self.fields["notes"] = forms.CharField(label="Notes", max_length=500, required=False)
+        for name in ("total_score", "education_years", "notes"):
+            if name in self.fields:
+                _bootstrap(self.fields[name])
+                self.fields[name].widget.attrs["aria-label"] = f"{instrument.name}: {self.fields[name].label}"
+
+    def item_fields(self):
+        return [self[name] for name in self.item_names]
+
+    def answers(self) -> dict[str, int]:
+        data = self.cleaned_data
+        return {
+            name.removeprefix("item_"): data[name] for name in self.item_names if data.get(name) is not None
+        }
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("instrument_code") not in (None, self.instrument.key):
+            raise ValidationError(
+                "The list of instruments changed since this page was opened. Reload the page."
+            )
+        answers = self.answers()
+        total = cleaned.get("total_score")
+        if answers:
+            try:
+                from_items = self.instrument.total(answers)
+            except registry.InvalidItems as error:
+                for key, message in error.errors.items():
+                    self.add_error(f"item_{key}" if f"item_{key}" in self.fields else None, message)
+            else:
+                if total is not None and total != from_items:
+                    self.add_error(
+                        "total_score",
+                        f"The items add up to {from_items}, not {total}: correct the items or clear the total.",
+                    )
+        elif total is None and (cleaned.get("notes") or cleaned.get("education_years") is not None):
+            raise ValidationError(
+                f"Enter the {self.instrument.name} items or its total, or clear this instrument."
+            )
+        return cleaned
+
+    @property
+    def is_recorded(self) -> bool:
+        data = self.cleaned_data
+        return bool(self.answers()) or data.get("total_score") is not None
+
+
+class InstrumentFormSet(forms.BaseFormSet):
+    """One form per instrument of the list, in the registry's order."""
+
+    instruments: list[registry.Instrument] = []
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        return {**kwargs, "instrument": self.instruments[index if index is not None else 0]}
+
+
 class PickListForm(forms.Form):
     def __init__(self, *args, spec: RowList, current_ids: set[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -393,7 +512,15 @@ class Part:
         self.key = spec.key
         self.title = spec.title
         self.prefix = prefix
-        self.kind = "grid" if is_grid(spec) else "picks" if is_pick_list(spec) else "rows"
+        self.kind = (
+            "grid"
+            if is_grid(spec)
+            else "instruments"
+            if is_instrument_list(spec)
+            else "picks"
+            if is_pick_list(spec)
+            else "rows"
+        )
         self.rows = rows
         catalogue_fields = [name for name in spec.fields if spec.model._meta.get_field(name).is_relation]
         current_ids = {name: {getattr(row, f"{name}_id") for row in rows} for name in catalogue_fields}
@@ -402,6 +529,8 @@ class Part:
         self.baseline_date = None
         if self.kind == "grid":
             self._build_grid(data, current_ids["activity"], baseline)
+        elif self.kind == "instruments":
+            self._build_instruments(data, baseline)
         elif self.kind == "picks":
             name = spec.fields[0]
             self.notes = {getattr(row, f"{name}_id"): row.notes for row in rows}
@@ -628,10 +757,58 @@ class Part:
             ):
                 form.fields[name].widget.attrs["aria-label"] = f"{activity.label}: {what}"
 
+    def _build_instruments(self, data, baseline=None) -> None:
+        spec = self.spec
+        choices = concrete_field(spec.model, "instrument").choices or []
+        known = registry.instruments()
+        instruments = [known[value] for value, _label in choices if value in known]
+        by_instrument = {row.instrument: row for row in self.rows}
+        before_rows = baseline.rows(spec) if baseline is not None else []
+        before = {row.instrument: row for row in before_rows}
+        initial = []
+        for instrument in instruments:
+            row = by_instrument.get(instrument.key)
+            earlier = before.get(instrument.key)
+            values: dict[str, Any] = {"instrument_code": instrument.key}
+            if row is not None:
+                values |= {f"item_{key}": value for key, value in (row.items or {}).items()}
+                values |= {"total_score": None if row.items else row.total_score, "notes": row.notes}
+                if instrument.uses_education:
+                    values["education_years"] = row.education_years
+            elif earlier is not None and instrument.uses_education:
+                values["education_years"] = earlier.education_years  # carried: rarely changes
+            initial.append(values)
+        formset_class: type[InstrumentFormSet] = forms.formset_factory(  # type: ignore[assignment]
+            InstrumentForm,
+            formset=InstrumentFormSet,
+            extra=0,
+            max_num=len(instruments),
+            absolute_max=len(instruments),
+            validate_max=True,
+        )
+        formset_class.instruments = instruments
+        self.formset = formset_class(data, prefix=self.prefix, initial=initial)
+        self.instruments = instruments
+        self.baseline_date = baseline.evaluation.date_of_service if before_rows else None
+        for form, instrument in zip(self.formset.forms, instruments, strict=False):
+            earlier = before.get(instrument.key)
+            form.before = (  # read by the template
+                f"{earlier.total_score}/{instrument.high}" if earlier is not None else None
+            )
+            form.has_saved = instrument.key in by_instrument
+
     def is_valid(self) -> bool:
         if self.kind == "picks":
             return self.form.is_valid()
         valid = self.formset.is_valid()
+        if self.kind == "instruments" and self.formset.is_bound:
+            total = self.formset.data.get(f"{self.prefix}-TOTAL_FORMS")
+            if total != str(len(self.instruments)):
+                self.stale = True
+                self.formset._non_form_errors = self.formset.error_class(  # type: ignore[attr-defined]
+                    ["The list of instruments changed since this page was opened. Reload the page."]
+                )
+                valid = False
         if self.kind == "grid":
             posted = [form.cleaned_data.get("activity") for form in self.formset.forms if form.is_valid()]
             total = self.formset.data.get(f"{self.prefix}-TOTAL_FORMS")
@@ -658,6 +835,22 @@ class Part:
             for entry in self.form.cleaned_data[name]:
                 items.append({name: entry, "notes": self.notes.get(entry.pk, "")})
                 self.content_forms.append((self.form, None))
+        elif self.kind == "instruments":
+            for form in self.formset.forms:
+                if not form.is_recorded:
+                    continue
+                data = form.cleaned_data
+                answers = form.answers()
+                row = {
+                    "instrument": form.instrument.key,
+                    "items": answers,
+                    "total_score": data.get("total_score"),
+                    "notes": data.get("notes", ""),
+                }
+                if "education_years" in self.spec.fields:
+                    row["education_years"] = data.get("education_years")
+                items.append(row)
+                self.content_forms.append((form, None))
         elif self.kind == "grid":
             for form in self.formset.forms:
                 data = form.cleaned_data

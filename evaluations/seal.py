@@ -30,6 +30,8 @@ ADDED_SINCE_V1: dict[tuple[str, str], Any] = {
     ("goals", "status"): "",
     ("goals", "status_note"): "",
     ("goals", "baseline_goal"): None,
+    ("screens", "items"): {},
+    ("scales", "items"): {},
 }
 
 
@@ -50,6 +52,8 @@ def _plain(value: Any) -> Any:
         return format(value.normalize(), "f")
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)

@@ -216,7 +216,7 @@ COGNITION = Section(
         RowList(
             "screens",
             m.CognitiveScreen,
-            ("instrument", "total_score", "education_years", "notes"),
+            ("instrument", "items", "total_score", "education_years", "notes"),
             "Standardized screens",
             unique_by=("instrument",),
             carry=("instrument", "education_years"),
@@ -317,8 +317,8 @@ IADL_CHECKLIST = Section(
         RowList(
             "scales",
             m.FunctionalScaleScore,
-            ("instrument", "total_score", "notes"),
-            "Standardized scales (Lawton, Katz, Barthel totals)",
+            ("instrument", "items", "total_score", "notes"),
+            "Standardized scales (Lawton, Katz, Barthel, LEFS)",
             unique_by=("instrument",),
         ),
     ),

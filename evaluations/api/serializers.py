@@ -16,11 +16,12 @@ from accounts.models import User
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from common.models import concrete_field, related_model
 from evaluations.choices import MmtGrade
-from evaluations.instruments import Flag, Score, mmt_grade_spellings
+from evaluations.instruments import Flag, Score, mmt_grade_spellings, registry
 from evaluations.instruments.terminology import loinc
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.scores import psfs_score
 from evaluations.models import Addendum, Evaluation, OccupationalProfile
+from evaluations.models.base import InstrumentRow
 from evaluations.seal import SealState, check_seal
 from evaluations.sections import SECTIONS, RowList, Section
 from evaluations.services import MAX_ROWS
@@ -41,6 +42,8 @@ class RowSerializer(StrictFieldsMixin, StrictModelSerializer):
             row.clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
+        if isinstance(row, InstrumentRow):
+            attrs["total_score"] = row.total_score  # scored from the items when they were given
         return attrs
 
 
@@ -57,6 +60,61 @@ class MmtGradeField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return value
+
+
+def _items_schema(keys: list[str]) -> dict:
+    """Each instrument's item answers as an object, from the registry: every item required, its
+    allowed answers listed; an empty object when only the total is given."""
+    variants: list[dict] = [{"type": "object", "maxProperties": 0, "title": "total only"}]
+    for key in keys:
+        instrument = registry.instruments().get(key)
+        if instrument is None or not instrument.items:
+            continue
+        variants.append(
+            {
+                "type": "object",
+                "title": instrument.name,
+                "properties": {
+                    item.key: {
+                        "type": "integer",
+                        "enum": [option.value for option in item.options],
+                        "description": "; ".join(
+                            f"{o.value} = {o.label} ({o.score} points)" for o in item.options
+                        ),
+                    }
+                    for item in instrument.items
+                },
+                "required": [item.key for item in instrument.items],
+                "additionalProperties": False,
+            }
+        )
+    return {"oneOf": variants}
+
+
+class InstrumentItemsField(serializers.DictField):
+    """A standardized instrument's item answers (see /api/v1/instruments for each instrument's items)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(), **kwargs)
+
+
+def _instrument_fields(spec: RowList) -> dict[str, serializers.Field]:
+    keys = [value for value, _label in concrete_field(spec.model, "instrument").choices or []]
+    items = extend_schema_field(_items_schema(keys))(InstrumentItemsField)
+    return {
+        "items": items(
+            required=False,
+            help_text="Each item's answer, every item answered; then the total is scored from them. "
+            "Leave out (or {}) when only the total is known. Items, options and points: /api/v1/instruments.",
+        ),
+        "total_score": serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            min_value=0,
+            help_text="Scored from the items when they are given (a total sent with them must agree); "
+            "sent alone when only the total is known.",
+        ),
+    }
 
 
 def row_serializer(spec: RowList, section: Section) -> type[RowSerializer]:
@@ -79,6 +137,8 @@ def row_serializer(spec: RowList, section: Section) -> type[RowSerializer]:
                 required=not field.null,
                 help_text=f"Code from /api/v1/catalogues/… ({target._meta.verbose_name_plural}).",
             )
+    if issubclass(model, InstrumentRow):
+        declared |= _instrument_fields(spec)
     meta = type("Meta", (), {"model": model, "fields": list(spec.fields)})
     name = f"{_camel(section.api_key)}{_camel(spec.key)}Row"
     return type(name, (RowSerializer,), {**declared, "Meta": meta, "__doc__": spec.title})
@@ -199,6 +259,26 @@ class PsfsSerializer(serializers.Serializer):
     )
 
 
+class MeasureChangeSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    before = serializers.CharField()
+    now = serializers.CharField()
+    change = serializers.CharField()
+    meaning = serializers.CharField(
+        help_text="improved / declined only beyond the measure's measurement error or important change; "
+        "otherwise no meaningful change, or not interpreted where none is published."
+    )
+    threshold = serializers.CharField(help_text="The threshold that judged the change, with its source.")
+
+
+class ProgressSerializer(serializers.Serializer):
+    """A follow-up's measures against its baseline evaluation."""
+
+    baseline = serializers.UUIDField()
+    baseline_date = serializers.DateField()
+    measures = MeasureChangeSerializer(many=True)
+
+
 class ScoreSerializer(serializers.Serializer):
     """A computed score: read-only, derived from the recorded row on every read."""
 
@@ -287,6 +367,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
     cpt_suggestion = serializers.SerializerMethodField()
     copm = serializers.SerializerMethodField()
     psfs = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
     missing_for_signature = serializers.SerializerMethodField()
     seal = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
@@ -310,6 +391,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
             "cpt_suggestion",
             "copm",
             "psfs",
+            "progress",
             "missing_for_signature",
             "seal",
             "addenda",
@@ -381,6 +463,19 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
                 "meaning": change.meaning if change else None,
                 "threshold": change.threshold if change else None,
                 "new_activities": list(result.new_activities),
+            }
+        ).data
+
+    @extend_schema_field(ProgressSerializer(allow_null=True))
+    def get_progress(self, evaluation: Evaluation) -> dict | None:
+        progress = self._record().progress
+        if progress is None:
+            return None
+        return ProgressSerializer(
+            {
+                "baseline": progress.baseline.public_id,
+                "baseline_date": progress.baseline.date_of_service,
+                "measures": [asdict(change) for change in progress.measures],
             }
         ).data
 

@@ -186,7 +186,8 @@ class EvaluationViewSet(
     def partial_update(self, request, *args, **kwargs):
         self._check_access()  # outside the transaction: a refusal's audit event stays
         with transaction.atomic():  # the evaluation is read once, locked, and answered from memory
-            record = self.get_record(for_update=True)
+            # With its baseline, so the answer's progress and PSFS change match a GET's.
+            record = self.get_record(for_update=True, baseline=True)
             evaluation = record.evaluation
             check_can_edit(evaluation=evaluation, by=request.user)  # 409/403 before judging the body
             version = expected_version(request, current=evaluation.version, required=True)  # 428

@@ -102,6 +102,10 @@ class NoThreshold:
 Lookup = Threshold | NoThreshold
 
 
+def _a(section: str) -> str:
+    return f"{OUTCOME_MEASURES} §{section}"
+
+
 def _b(section: str) -> str:
     return f"{OUTCOME_MEASURES} §{section}"
 
@@ -233,6 +237,14 @@ COPM = Threshold(
     f"{INSTRUMENTS} §10, {_b('B11')}",
     Status.CONFIRMED,
 )
+LEFS = Threshold(
+    9,
+    "points",
+    Kind.MDC,
+    "MDC90 = MCID 9 points, musculoskeletal lower-limb conditions (Binkley 1999)",
+    _a("A2"),
+    Status.CONFIRMED,
+)
 NO_SCALE_VALUE = NoThreshold("the reference has no measurement error for this instrument", OUTCOME_MEASURES)
 ASSIST_LEVEL = NoThreshold("no published measurement error for levels of assistance", OUTCOME_MEASURES)
 
@@ -241,7 +253,7 @@ TESTS: dict[str, Lookup] = {
     "chair_stand_30s": CHAIR_STAND,
     "box_and_block": BOX_AND_BLOCK,
 }
-SCALES: dict[str, Lookup] = {"barthel_index": BARTHEL, "lawton_iadl": LAWTON, "moca": MOCA}
+SCALES: dict[str, Lookup] = {"barthel_index": BARTHEL, "lawton_iadl": LAWTON, "moca": MOCA, "lefs": LEFS}
 
 
 def _checked(threshold: Lookup) -> Lookup:

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from evaluations.instruments.scoring import InvalidInput
+from evaluations.instruments.scoring import InvalidInput, Score
 
 DATA = Path(__file__).with_name("data") / "outcome-measures.json"
 
@@ -132,3 +132,19 @@ def lefs(items: list[int], *, baseline_total: int | None = None) -> LefsResult:
 def lefs_items() -> list[str]:
     """The 20 activities, paraphrased (the reference supplies no verbatim wording)."""
     return list(outcome_measures()["lefs"]["items_paraphrased"])
+
+
+def lefs_score(total: int) -> Score:
+    """A LEFS total (0–80) as a score: no published bands, so no interpretation; the error of a
+    single score is noted."""
+    data = outcome_measures()["lefs"]
+    low, high = data["scoring"]["range"]
+    value = _rating(total, low, high, "A LEFS total")
+    band = data["change_thresholds"]["error_single_score_90ci"]["value"]
+    return Score(
+        "lefs",
+        value,
+        f"/{high}",
+        notes=(f"a single score is ±{band:g} points (90% CI)", "no published severity bands"),
+        source="Binkley JM et al. Phys Ther. 1999;79(4):371-383",
+    )

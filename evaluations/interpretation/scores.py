@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from evaluations import instruments
-from evaluations.choices import CognitiveInstrument, FunctionalScale, HandDominance
-from evaluations.instruments import InvalidInput, Score
+from evaluations.choices import HandDominance
+from evaluations.instruments import InvalidInput, Score, registry
 from evaluations.instruments.proms import PsfsResult, psfs
 
 if TYPE_CHECKING:
@@ -58,22 +58,15 @@ NEUROMUSCULAR_SCORES: dict[str, Callable[..., Score]] = {
 NEEDS_AGE_AND_SEX = frozenset({"chair_stand_30s"})
 
 
-def _screen(instrument: str, total: int, education_years: int | None) -> Score:
-    if instrument == CognitiveInstrument.MOCA:
-        return instruments.moca(total, education_years=education_years)
-    if instrument == CognitiveInstrument.SLUMS:
-        return instruments.slums(total, education_years=education_years)
-    return instruments.mini_cog(total)
-
-
-def _scale(instrument: str, total: int) -> Score:
-    if instrument == FunctionalScale.LAWTON_FIVE:
-        return instruments.lawton_total(total, domains=5)
-    if instrument == FunctionalScale.LAWTON:
-        return instruments.lawton_total(total)
-    if instrument == FunctionalScale.KATZ:
-        return instruments.katz_total(total)
-    return instruments.barthel_total(total)
+def instrument_score(row: Any) -> Score:
+    """A screen's or scale's score from the registry: from its items when they were entered (the
+    notes say so), else from its total."""
+    instrument = registry.get(row.instrument)
+    return instrument.score(
+        total=row.total_score,
+        items=row.items or None,
+        education_years=getattr(row, "education_years", None),
+    )
 
 
 def row_scores(record: EvaluationRecord) -> dict[ScoreKey, Score]:
@@ -118,12 +111,10 @@ def row_scores(record: EvaluationRecord) -> dict[ScoreKey, Score]:
                 scores[("tests", test.pk)] = _safe(compute, float(test.value), **extra)
     if record.has_rows("cognitive_screens"):
         for screen in record.cognitive_screens:
-            scores[("screens", screen.pk)] = _safe(
-                _screen, screen.instrument, screen.total_score, screen.education_years
-            )
+            scores[("screens", screen.pk)] = _safe(instrument_score, screen)
     if record.has_rows("functional_scale_scores"):
         for scale in record.functional_scales:
-            scores[("scales", scale.pk)] = _safe(_scale, scale.instrument, scale.total_score)
+            scores[("scales", scale.pk)] = _safe(instrument_score, scale)
     if record.has_rows("pain_points"):
         for point in record.pain_points:
             scores[("pain_points", point.pk)] = _safe(

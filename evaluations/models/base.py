@@ -1,7 +1,9 @@
 """Shared parts of the evaluation's row models."""
 
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -55,3 +57,73 @@ class EvaluationRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk} of evaluation {getattr(self, 'evaluation_id', None)}"
+
+
+class InstrumentRow(EvaluationRow):
+    """A standardized instrument's result: its total, and its item answers when they were entered
+    item by item (then the total is scored from them; an empty `items` means the total was entered
+    alone). The instrument's items, options and rules come from `instruments.registry`."""
+
+    items = models.JSONField(
+        _("item answers"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Each item's answer as the instrument's form records it; empty when only the total is known."
+        ),
+    )
+
+    instrument: str
+    total_score: int | None
+
+    class Meta(EvaluationRow.Meta):
+        abstract = True
+
+    @property
+    def entered_by_item(self) -> bool:
+        return bool(self.items)
+
+    _item_errors: dict[str, list[Any]] | None = None
+
+    def _score_items(self) -> dict[str, list[Any]]:
+        from evaluations.instruments import InvalidInput, registry  # pure Python
+
+        instrument = registry.instruments().get(self.instrument)
+        if instrument is None:
+            return {}  # the choices check names an unknown instrument
+        errors: dict[str, list[Any]] = {}
+        if self.items:
+            if not isinstance(self.items, dict):
+                return {"items": [_("Give the item answers as an object of item: answer.")]}
+            try:
+                total = instrument.total(self.items)
+            except registry.InvalidItems as error:
+                return {"items": list(error.errors.values())}
+            if self.total_score is None:
+                self.total_score = total
+            elif self.total_score != total:
+                errors["total_score"] = [
+                    _("The items add up to %(total)s, not %(typed)s: correct the items or clear the total.")
+                    % {"total": total, "typed": self.total_score}
+                ]
+        if self.total_score is None and not errors:
+            errors["total_score"] = [_("Give the items or, when only the total is known, the total.")]
+        elif self.total_score is not None and not errors:
+            try:
+                instrument.check_total(self.total_score)
+            except InvalidInput as error:
+                errors["total_score"] = [str(error)]
+        return errors
+
+    def clean_fields(self, exclude=None):
+        # The total follows from complete items before the field checks ask for it.
+        self._item_errors = self._score_items()
+        super().clean_fields(exclude)
+
+    def clean(self):
+        errors = self._item_errors
+        if errors is None:
+            errors = self._score_items()
+        self._item_errors = None
+        if errors:
+            raise ValidationError(errors)

@@ -1,19 +1,17 @@
 """Sections 6 and 7: ADL and IADL checklists, and standardized functional scale totals."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import (
-    FUNCTIONAL_SCALE_MAXIMUM,
     AssistLevel,
     Priority,
 )
 from evaluations.choices import (
     FunctionalScale as FunctionalScaleChoices,
 )
-from evaluations.models.base import EvaluationRow, known_values
+from evaluations.models.base import EvaluationRow, InstrumentRow, known_values
 from evaluations.models.evaluation import Evaluation
 from occupations.models import (
     Activity,
@@ -42,8 +40,8 @@ class ActivityRating(EvaluationRow):
         ]
 
 
-class FunctionalScaleScore(EvaluationRow):
-    """ADL/IADL checklists: the total of a standardized scale (Lawton, Katz, Barthel)."""
+class FunctionalScaleScore(InstrumentRow):
+    """ADL/IADL checklists: a standardized scale (Lawton, Katz, Barthel, LEFS), item by item or its total."""
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="functional_scale_scores"
@@ -59,17 +57,3 @@ class FunctionalScaleScore(EvaluationRow):
             ),
             models.CheckConstraint(condition=Q(total_score__lte=100), name="functional_scale_total_in_range"),
         ]
-
-    def clean(self):
-        maximum = FUNCTIONAL_SCALE_MAXIMUM.get(self.instrument)
-        if maximum is None or self.total_score is None:
-            return
-        if self.total_score > maximum:
-            raise ValidationError(
-                {
-                    "total_score": _("%(scale)s totals run from 0 to %(max)s.")
-                    % {"scale": self.get_instrument_display(), "max": maximum}
-                }
-            )
-        if self.instrument == FunctionalScaleChoices.BARTHEL and self.total_score % 5:
-            raise ValidationError({"total_score": _("Barthel totals go in steps of 5.")})

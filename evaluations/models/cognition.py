@@ -1,18 +1,16 @@
 """Section 4: cognitive and mind health (areas and standardized screens)."""
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import (
-    COGNITIVE_SCREEN_MAXIMUM,
     CognitiveDomain,
     CognitiveInstrument,
     CognitiveRating,
 )
-from evaluations.models.base import EvaluationRow, known_values
+from evaluations.models.base import EvaluationRow, InstrumentRow, known_values
 from evaluations.models.evaluation import Evaluation
 
 
@@ -37,8 +35,8 @@ class CognitiveFinding(EvaluationRow):
         ]
 
 
-class CognitiveScreen(EvaluationRow):
-    """Section 4: the total of a standardized cognitive screen."""
+class CognitiveScreen(InstrumentRow):
+    """Section 4: a standardized cognitive screen, item by item (domain subscores) or its total."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="cognitive_screens")
     instrument = models.CharField(_("screen"), max_length=10, choices=CognitiveInstrument)
@@ -61,13 +59,3 @@ class CognitiveScreen(EvaluationRow):
             ),
             models.CheckConstraint(condition=Q(total_score__lte=30), name="cognitive_screen_score_in_range"),
         ]
-
-    def clean(self):
-        maximum = COGNITIVE_SCREEN_MAXIMUM.get(self.instrument)
-        if maximum is not None and self.total_score is not None and self.total_score > maximum:
-            raise ValidationError(
-                {
-                    "total_score": _("%(screen)s scores run from 0 to %(max)s.")
-                    % {"screen": self.get_instrument_display(), "max": maximum}
-                }
-            )

@@ -10,11 +10,12 @@ from django.db.models import Model
 
 from common.models import concrete_field
 from evaluations.choices import AssistLevel, CognitiveInstrument, FunctionalScale, MmtGrade
-from evaluations.instruments import Score, mmt_equivalent
+from evaluations.instruments import Score, mmt_equivalent, registry
 from evaluations.instruments.assist import equivalents as assist_equivalents
 from evaluations.instruments.terminology import loinc_label
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.scores import ScoreKey, grip_method, psfs_score
+from evaluations.models.base import InstrumentRow
 from evaluations.sections import OCCUPATIONAL_INVENTORY, PROFILE, RowList, Section
 from occupations.choices import MeasurementUnit
 
@@ -63,6 +64,9 @@ def describe(score: Score, side: str | None = None) -> str:
         parts.append(score.interpretation)
     parts.extend(note for note in score.notes if note.startswith("bands of "))  # which pain bands
     parts.extend(note for note in score.notes if "20-point version" in note)  # Barthel beside its 0–20 form
+    parts.extend(note for note in score.notes if note.startswith("a single score"))  # LEFS error band
+    # Whether the total was scored from the items or entered alone: the record says which.
+    parts.extend(note for note in score.notes if note.startswith(("scored from", "total entered")))
     if score.norm is None:
         parts.extend(note for note in score.notes if note.startswith("no published norm"))
     else:
@@ -90,7 +94,27 @@ MMT_GRADES = set(MmtGrade.values)
 ASSIST_LEVELS = set(AssistLevel.values)
 
 
+def describe_items(row: Any) -> str:
+    """A screen's or scale's item answers, each with its points ("Feeding 10/10 · Bathing 5/5 …"),
+    or that the total was entered alone."""
+    if not row.items:
+        return "total only"
+    instrument = registry.instruments().get(row.instrument)
+    if instrument is None:
+        return "—"
+    shown = []
+    for item in instrument.items:
+        option = item.option(row.items.get(item.key))
+        if option is None:
+            continue
+        label = item.label.split(" (")[0]
+        shown.append(f"{label} {option.score}/{item.maximum}")
+    return " · ".join(shown)
+
+
 def _display(instance: Model, name: str) -> str:
+    if name == "items" and isinstance(instance, InstrumentRow):
+        return describe_items(instance)
     field = concrete_field(instance, name)
     value = getattr(instance, name)
     if value is None or value == "":

@@ -11,7 +11,7 @@ from tests.browser.test_therapist import log_in, named
 
 MARK_CONTROLS = """() => {
   const form = document.querySelector("form[data-section-form]");
-  const controls = [...form.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
+  const controls = [...form.querySelectorAll("input:not([type=hidden]), select, textarea, button, summary")]
     .filter((el) => !el.disabled && el.checkVisibility({visibilityProperty: true}));
   const stops = new Set();
   controls.forEach((el, index) => {

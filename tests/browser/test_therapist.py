@@ -85,10 +85,25 @@ def fill_neuromuscular(page: Page) -> None:
 def fill_cognition(page: Page) -> None:
     named(page, "findings-0-domain").select_option("short_term_memory")
     named(page, "findings-0-rating").select_option("mildly_impaired")
-    named(page, "screens-0-instrument").select_option("moca")
-    named(page, "screens-0-total_score").fill("24")
+    # The MoCA item by item (its domain subscores): the total follows as they are answered.
+    page.locator('[data-instrument="moca"] summary').click()
+    for domain, points in MOCA_DOMAINS.items():
+        page.locator(f'input[name="screens-0-item_{domain}"][value="{points}"]').check()
     named(page, "screens-0-education_years").fill("16")
+    expect(page.locator('[data-instrument="moca"] [data-live-total]')).to_have_text("From the items: 24/30")
+    expect(named(page, "screens-0-total_score")).to_have_value("24")
     save(page, 3)
+
+
+MOCA_DOMAINS = {  # 4 + 3 + 5 + 2 + 1 + 3 + 6 = 24
+    "visuospatial_executive": 4,
+    "naming": 3,
+    "attention": 5,
+    "language": 2,
+    "abstraction": 1,
+    "delayed_recall": 3,
+    "orientation": 6,
+}
 
 
 def fill_occupational_inventory(page: Page) -> None:
@@ -125,9 +140,9 @@ def fill_checklist(page: Page, index: int, clicked: str, keyed: str) -> None:
     keyed_row = rate_by_keyboard(page, keyed)
     keyed_row.locator('[name$="-limited_by_imbalance"]').check()
     keyed_row.locator('[name$="-notes"]').fill("Holds the rail")
-    if page.locator('[name="scales-0-instrument"]').count():  # the IADL page also takes scale totals
-        named(page, "scales-0-instrument").select_option("lawton_iadl")
-        named(page, "scales-0-total_score").fill("6")
+    if page.locator('[data-instrument="lawton_iadl"]').count():  # the IADL page also takes scales
+        page.locator('[data-instrument="lawton_iadl"] summary').click()
+        named(page, "scales-0-total_score").fill("6")  # the total alone, as known from paper
     save(page, index)
     # The saved ratings come back checked.
     sections = page.get_by_role("navigation", name="Sections")

@@ -180,10 +180,8 @@ def test_cognition_offers_the_areas_and_screens_with_the_years_of_education(
     page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/cognition/")
     screens = next(part for part in page.context["editor"].parts if part.key == "screens")
     then = record_of(baseline, therapist).cognitive_screens[0]
-    first = screens.formset.forms[0].initial
-    assert (first["instrument"], first["education_years"], first["offered"]) == (
-        then.instrument,
-        then.education_years,
-        True,
-    )
-    assert "total_score" not in first  # scored anew
+    form = next(form for form in screens.formset.forms if form.instrument.key == then.instrument)
+    # Years of education carried; the score measured anew, with the earlier total shown beside it.
+    assert form.initial["education_years"] == then.education_years
+    assert "total_score" not in form.initial
+    assert form.before == f"{then.total_score}/{form.instrument.high}"

@@ -99,8 +99,9 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
         "cognition": {
             "findings-0-domain": "recall",
             "findings-0-rating": "intact",
-            "screens-0-instrument": "mini_cog",
-            "screens-0-total_score": "4",
+            # Mini-Cog (the third screen) item by item: 2 words + a normal clock = 4.
+            "screens-2-item_word_recall": "2",
+            "screens-2-item_clock_draw": "2",
         },
         "occupational-inventory": {
             "roles-0-role": pk(LifeRole, "parent"),
@@ -119,7 +120,7 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
             "psfs-0-rating": "4",
         },
         "adl-checklist": {},
-        "iadl-checklist": {"scales-0-instrument": "katz_adl", "scales-0-total_score": "5"},
+        "iadl-checklist": {"scales-2-total_score": "5"},  # Katz, the total alone
         "muscle-imbalance": {
             "causes-cause": [pk(ImbalanceCause, "prolonged_sitting")],
             "signs_symptoms-sign": ["clicking"],
@@ -157,7 +158,12 @@ def test_every_section_round_trips_through_the_pages(page_client, therapist, dra
     assert [(r.grade, r.side) for r in content["physical_function"]["strength"]] == [("3+", "right")]
     assert content["physical_function"]["grip"][0].trials == [21.5]
     assert content["neuromuscular_function"]["tests"][0].value == Decimal("24.2")
-    assert [r.instrument for r in content["cognition"]["screens"]] == ["mini_cog"]
+    assert [(r.instrument, r.total_score, r.items) for r in content["cognition"]["screens"]] == [
+        ("mini_cog", 4, {"word_recall": 2, "clock_draw": 2})
+    ]
+    assert [(r.instrument, r.total_score, r.items) for r in content["iadl_checklist"]["scales"]] == [
+        ("katz_adl", 5, {})
+    ]
     assert [r.name for r in content["occupational_inventory"]["other_activities"]] == ["Bowling"]
     assert [(r.activity.code, r.limited_by_pain) for r in content["adl_checklist"]["ratings"]] == [
         ("dressing", True)

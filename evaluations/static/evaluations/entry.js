@@ -173,6 +173,54 @@
     });
   });
 
+  // Standardized instruments: the total as the items are answered. With every item answered the
+  // total box shows the items' total and cannot be typed over; with some answered it waits for the
+  // rest (no item is estimated); with none it is typed, for a total known on its own.
+  function instrumentTotal(card) {
+    var items = Number(card.dataset.items);
+    var output = card.querySelector("[data-live-total]");
+    var total = card.querySelector('input[name$="-total_score"]');
+    if (!items || !output || !total) return;
+    var answered = 0;
+    var sum = 0;
+    card.querySelectorAll("[data-item]").forEach(function (item) {
+      var checked = item.querySelector("input[type=radio]:checked");
+      if (checked && checked.dataset.score !== undefined) {
+        answered += 1;
+        sum += Number(checked.dataset.score);
+      }
+    });
+    if (!answered) {
+      // Back to a typed total: the one typed before the items were started comes back.
+      if (total.readOnly) total.value = card.dataset.typedTotal || "";
+      total.readOnly = false;
+      output.textContent = "";
+      return;
+    }
+    if (!total.readOnly) card.dataset.typedTotal = total.value;
+    total.readOnly = true;
+    if (answered < items) {
+      total.value = "";
+      output.textContent = answered + " of " + items + " items answered";
+      return;
+    }
+    total.value = String(sum);
+    var text = "From the items: " + sum + "/" + card.dataset.high;
+    if (card.dataset.twentyPoint !== undefined) text += " (" + sum / 5 + "/20 on the 20-point version)";
+    var education = card.querySelector('input[name$="-education_years"]');
+    if (card.dataset.educationPoint && education && education.value !== "") {
+      var adjusted = Number(education.value) <= Number(card.dataset.educationPoint) ? Math.min(Number(card.dataset.high), sum + 1) : sum;
+      if (adjusted !== sum) text += "; " + adjusted + " with the education point";
+    }
+    output.textContent = text;
+  }
+
+  document.querySelectorAll("[data-instrument]").forEach(function (card) {
+    card.addEventListener("change", function () { instrumentTotal(card); });
+    card.addEventListener("input", function () { instrumentTotal(card); });
+    instrumentTotal(card);
+  });
+
   // Grades from the keyboard: typing "4-", "3+" or "5" in a grade select chooses that grade
   // (the labels use the true minus sign, which no keyboard types).
   var typed = "";
