@@ -273,6 +273,14 @@ class GridRowForm(forms.Form):
     assist_level = forms.ChoiceField(
         choices=[("", "Not rated"), *AssistLevel.choices], required=False, widget=forms.RadioSelect
     )
+    helper_effort_pct = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        label="Helper %",
+        help_text="The helper's share of the effort: the level follows by the boundary rule.",
+    )
+    setup_only = forms.BooleanField(required=False, label="Set-up only")
     limited_by_pain = forms.BooleanField(required=False, label="Pain")
     limited_by_imbalance = forms.BooleanField(required=False, label="Imbalance")
     priority = forms.ChoiceField(
@@ -287,6 +295,18 @@ class GridRowForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean() or {}
+        if cleaned.get("helper_effort_pct") is not None or cleaned.get("setup_only"):
+            # The level from what the helper does (the same rule the service applies).
+            described = ActivityRating(
+                assist_level=cleaned.get("assist_level") or "",
+                helper_effort_pct=cleaned.get("helper_effort_pct"),
+                setup_only=bool(cleaned.get("setup_only")),
+            )
+            for name, messages in described._derive_level().items():
+                for message in messages:
+                    self.add_error(name, message)
+            if described.assist_level and "assist_level" not in self.errors:
+                cleaned["assist_level"] = described.assist_level
         extra = (
             cleaned.get("limited_by_pain")
             or cleaned.get("limited_by_imbalance")
@@ -340,6 +360,13 @@ class InstrumentForm(forms.Form):
                 ),
             )
             self.fields[name].stacked = long_labels  # type: ignore[attr-defined]  # read by the template
+        # Items that share one answer scale (the LEFS) are shown as a grid: one column per answer.
+        first = instrument.items[0].options if instrument.items else ()
+        self.shared_options = (
+            first
+            if len(instrument.items) > 2 and all(item.options == first for item in instrument.items)
+            else ()
+        )
         self.fields["total_score"] = forms.IntegerField(
             label="Total" if instrument.items else "Total score",
             required=False,
@@ -729,6 +756,9 @@ class Part:
                 {
                     "activity": activity.code,
                     "assist_level": row.assist_level if row else "",
+                    # What the helper did is described anew at a follow-up (the level is carried).
+                    "helper_effort_pct": row.helper_effort_pct if row and not self.carried_grid else None,
+                    "setup_only": row.setup_only if row and not self.carried_grid else False,
                     "limited_by_pain": row.limited_by_pain if row else False,
                     "limited_by_imbalance": row.limited_by_imbalance if row else False,
                     "priority": row.priority if row else "",
@@ -750,6 +780,8 @@ class Part:
             form.is_core_iadl = activity.is_core_iadl  # type: ignore[attr-defined]
             form.before = before.get(activity.pk)  # type: ignore[attr-defined]  # the baseline's level
             for name, what in (
+                ("helper_effort_pct", "helper's share of the effort, %"),
+                ("setup_only", "set-up only"),
                 ("limited_by_pain", "limited by pain"),
                 ("limited_by_imbalance", "limited by muscle imbalance"),
                 ("priority", "priority for the client"),

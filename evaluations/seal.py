@@ -32,6 +32,8 @@ ADDED_SINCE_V1: dict[tuple[str, str], Any] = {
     ("goals", "baseline_goal"): None,
     ("screens", "items"): {},
     ("scales", "items"): {},
+    ("ratings", "helper_effort_pct"): None,
+    ("ratings", "setup_only"): False,
 }
 
 

@@ -19,7 +19,35 @@ from patients.services import update_patient
 DEMO_PASSWORD = "buffalo-demo-2026"  # noqa: S105  (the demo users' shared password)
 
 
-def _hip_replacement(date_of_service, *, code: str, change: str = "", **variant) -> dict:
+# Standardized instruments scored item by item (the registry's items), as a therapist enters them.
+BARTHEL_ITEMS = {  # 10 + 0 + 5 + 5 + 10 + 10 + 10 + 10 + 15 + 10 = 85
+    "feeding": 10,
+    "bathing": 0,
+    "grooming": 5,
+    "dressing": 5,
+    "bowels": 10,
+    "bladder": 10,
+    "toilet_use": 10,
+    "transfers": 10,
+    "mobility": 15,
+    "stairs": 10,
+}
+MOCA_DOMAINS = {  # 5 + 3 + 6 + 2 + 2 + 3 + 6 = 27
+    "visuospatial_executive": 5,
+    "naming": 3,
+    "attention": 6,
+    "language": 2,
+    "abstraction": 2,
+    "delayed_recall": 3,
+    "orientation": 6,
+}
+LEFS_EARLY = (2, 1, 1, 3, 1, 0, 1, 2, 0, 1, 2, 0, 1, 1, 2, 0, 0, 0, 0, 2)  # 20/80
+LEFS_LATER = (3, 2, 3, 4, 2, 1, 2, 3, 1, 3, 3, 1, 2, 3, 3, 0, 0, 0, 0, 3)  # 39/80
+
+
+def _hip_replacement(
+    date_of_service, *, code: str, change: str = "", lefs: tuple[int, ...] = LEFS_EARLY, **variant
+) -> dict:
     """The sample evaluation (evaluations.sample) with the demo's fuller story: her history,
     both hips, a second goal area and the treatments, so the pages look like a real chart.
     Present comorbidities (hypertension, knee OA), expanded history, minimal-to-moderate help
@@ -76,6 +104,21 @@ def _hip_replacement(date_of_service, *, code: str, change: str = "", **variant)
             "notes": "not yet cleared to drive",
         }
     )
+    for rating in content["adl_checklist"]["ratings"]:
+        if rating["activity"] == "dressing" and rating["assist_level"] == "moderate_assist":
+            rating["helper_effort_pct"] = 40  # described: the helper does 40 % (Section GG 03)
+    content["cognition"]["screens"] = [
+        {"instrument": "moca", "items": MOCA_DOMAINS, "education_years": 16, "notes": ""}
+    ]
+    content["iadl_checklist"]["scales"] = [
+        {"instrument": "barthel_index", "items": BARTHEL_ITEMS, "notes": ""},
+        {
+            "instrument": "lefs",
+            "items": {f"item_{number:02d}": answer for number, answer in enumerate(lefs, start=1)},
+            "notes": "",
+        },
+        {"instrument": "lawton_iadl", "total_score": 5, "notes": "total from the referral's paper form"},
+    ]
     imbalance = content["muscle_imbalance"]
     imbalance["causes"].append({"cause": "sleeping_position", "notes": "always sleeps on the right"})
     imbalance["pain_points"].append(
@@ -160,6 +203,7 @@ def seed_evaluations(*, therapist: User, colleague: User) -> int:
                 dressing="modified_independent",
                 tug="11.20",
                 code="97168",
+                lefs=LEFS_LATER,
                 change="Dresses lower body at modified independence (was moderate assist); TUG 16.4 s to 11.2 s.",
             )
             # The initial evaluation's goals, judged: socks on independently, the car still to come.

@@ -15,12 +15,12 @@ from rest_framework import serializers
 from accounts.models import User
 from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
 from common.models import concrete_field, related_model
-from evaluations.choices import MmtGrade
+from evaluations.choices import AssistLevel, MmtGrade
 from evaluations.instruments import Flag, Score, mmt_grade_spellings, registry
 from evaluations.instruments.terminology import loinc
 from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.scores import psfs_score
-from evaluations.models import Addendum, Evaluation, OccupationalProfile
+from evaluations.models import ActivityRating, Addendum, Evaluation, OccupationalProfile
 from evaluations.models.base import InstrumentRow
 from evaluations.seal import SealState, check_seal
 from evaluations.sections import SECTIONS, RowList, Section
@@ -44,6 +44,8 @@ class RowSerializer(StrictFieldsMixin, StrictModelSerializer):
             raise serializers.ValidationError(error.message_dict) from error
         if isinstance(row, InstrumentRow):
             attrs["total_score"] = row.total_score  # scored from the items when they were given
+        if isinstance(row, ActivityRating):
+            attrs["assist_level"] = row.assist_level  # from the description of the help, when given
         return attrs
 
 
@@ -139,6 +141,13 @@ def row_serializer(spec: RowList, section: Section) -> type[RowSerializer]:
             )
     if issubclass(model, InstrumentRow):
         declared |= _instrument_fields(spec)
+    if model is ActivityRating:
+        declared["assist_level"] = serializers.ChoiceField(
+            choices=AssistLevel.choices,
+            required=False,
+            help_text="The level; or leave it out and describe the help (helper_effort_pct, setup_only): "
+            "the level then follows by the boundary rule (a level sent as well must agree).",
+        )
     meta = type("Meta", (), {"model": model, "fields": list(spec.fields)})
     name = f"{_camel(section.api_key)}{_camel(spec.key)}Row"
     return type(name, (RowSerializer,), {**declared, "Meta": meta, "__doc__": spec.title})

@@ -156,7 +156,8 @@ class Instrument:
 
 
 def _options(values: Mapping[str, str]) -> tuple[Option, ...]:
-    return tuple(Option(int(points), int(points), text) for points, text in values.items())
+    """Points-valued answers, labelled with their points as the form prints them ("10 independent")."""
+    return tuple(Option(int(points), int(points), f"{points} {text}") for points, text in values.items())
 
 
 def _lawton(domains: int) -> Instrument:
@@ -166,7 +167,7 @@ def _lawton(domains: int) -> Instrument:
         Item(
             item["id"],
             item["label"],
-            tuple(Option(o["code"], o["score"], o["text"]) for o in item["options"]),
+            tuple(Option(o["code"], o["score"], f"{o['text']} ({o['score']})") for o in item["options"]),
         )
         for item in data["items"]
         if item["id"] not in excluded
@@ -201,8 +202,8 @@ def _katz() -> Instrument:
             item["id"],
             item["id"].replace("_", " ").capitalize(),
             (
-                Option(1, 1, f"Independent: {item['independent_1']}"),
-                Option(0, 0, f"Dependent: {item['dependent_0']}"),
+                Option(1, 1, f"1 independent: {item['independent_1']}"),
+                Option(0, 0, f"0 dependent: {item['dependent_0']}"),
             ),
         )
         for item in data["items"]
@@ -248,8 +249,7 @@ def _barthel() -> Instrument:
         0,
         100,
         "Ten activities scored in steps of 5 as the form allows; total = sum (0–100). "
-        + data["twenty_point_version"].split(";")[0]
-        + ".",
+        + data["twenty_point_version"].split(";")[0],
         (data["source_id"], data["bands_source_id"]),
         "Free to use (Mahoney & Barthel 1965).",
         "performance",

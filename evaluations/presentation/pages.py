@@ -41,6 +41,7 @@ def evaluation_context(record: EvaluationRecord, seal: Seal) -> dict[str, Any]:
         "progress": record.progress,
         "body_map": svg(body_map(record.pain_points)),
         "requirements": None if evaluation.is_signed else record.checklist,
+        "sources": sorted({score.source for score in record.scores.values() if score.source}),
     }
 
 
@@ -71,13 +72,12 @@ def physician_summary(record: EvaluationRecord) -> dict[str, Any]:
 
 
 def report_context(record: EvaluationRecord, seal: Seal) -> dict[str, Any]:
-    """The report adds the patient's age, trends up to the date of service, sources and print time."""
+    """The report adds the patient's age, trends up to the date of service and the print time."""
     evaluation = record.evaluation
     return {
         **evaluation_context(record, seal),
         "summary": physician_summary(record),
         "age": evaluation.patient.age_on(evaluation.date_of_service),
         "trends": trend_charts(record.trends),
-        "sources": sorted({score.source for score in record.scores.values() if score.source}),
         "printed_at": timezone.now(),
     }

@@ -126,11 +126,19 @@ def _display(instance: Model, name: str) -> str:
             mrc = f"MRC {equivalent.mrc}" if equivalent.mrc is not None else "no MRC grade"
             shown += f" (Kendall {equivalent.kendall_0_10}/10; {mrc})"
         elif set(dict(field.choices)) == ASSIST_LEVELS:  # with its FIM level and Section GG code
-            level = assist_equivalents(value)
+            level = assist_equivalents(
+                value,
+                helper_effort_pct=getattr(instance, "helper_effort_pct", None) or None,
+                setup_only=getattr(instance, "setup_only", False),
+            )
             codes = [
                 f"FIM {level.fim}" if level.fim is not None else "",
                 f"GG {level.gg}" if level.gg else "",
             ]
+            # The description of the help it was worked out from, when there is one.
+            share = getattr(instance, "helper_effort_pct", None)
+            codes.append(f"helper {share}%" if share is not None else "")
+            codes.append("set-up only" if getattr(instance, "setup_only", False) else "")
             if any(codes):
                 shown += f" ({'; '.join(code for code in codes if code)})"
         return shown
@@ -145,8 +153,12 @@ def _display(instance: Model, name: str) -> str:
     return str(value)
 
 
+# Shown inside another field's value (the help described, beside the assist level it gave).
+FOLDED = frozenset({"helper_effort_pct", "setup_only"})
+
+
 def _table(spec: RowList, rows: list[Any], scores: dict[ScoreKey, Score]) -> Table:
-    fields = [concrete_field(spec.model, name) for name in spec.fields]
+    fields = [concrete_field(spec.model, name) for name in spec.fields if name not in FOLDED]
     headers = [_sentence_case(str(field.verbose_name)) for field in fields]
     cells = [[_display(row, field.name) for field in fields] for row in rows]
     computed = [scores.get((spec.key, row.pk)) for row in rows]

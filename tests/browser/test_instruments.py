@@ -50,7 +50,7 @@ def test_barthel_lawton_lefs_and_mini_cog_item_by_item_with_live_totals(page: Pa
     lawton = page.locator('[data-instrument="lawton_iadl"]')
     lawton.locator("summary").click()
     for statement in LAWTON:
-        lawton.get_by_label(statement, exact=True).check()
+        lawton.get_by_label(statement).check()  # the label adds the points: "… (1)"
     expect(lawton.locator("[data-live-total]")).to_have_text("From the items: 4/8")
 
     lefs = page.locator('[data-instrument="lefs"]')
@@ -104,3 +104,27 @@ def test_barthel_lawton_lefs_and_mini_cog_item_by_item_with_live_totals(page: Pa
     for key in BARTHEL:
         page.locator(f'input[name="scales-3-item_{key}"][value=""]').check()
     expect(named(page, "scales-3-total_score")).not_to_have_attribute("readonly", "")
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("live_db")
+def test_the_helpers_share_chooses_the_level_in_the_checklist(page: Page, live_server, draft):  # noqa: F811
+    log_in(page, live_server.url, "ot")
+    page.goto(f"{live_server.url}/evaluations/{draft.public_id}/adl-checklist/")
+    share = page.get_by_label("Getting dressed: helper's share of the effort, %")
+    share.fill("40")  # the patient does 60 %: moderate assist
+    expect(page.get_by_label("Getting dressed: Moderate assist")).to_be_checked()
+    share.fill("25")  # exactly 25 % by the helper: minimal assist
+    expect(page.get_by_label("Getting dressed: Minimal assist")).to_be_checked()
+    page.get_by_label("Bathing and showering: set-up only").check()
+    expect(page.get_by_label("Bathing and showering: Supervision / standby")).to_be_checked()
+    # A level chosen by hand that the share does not give clears the share.
+    page.get_by_label("Getting dressed: Maximal assist").check()
+    expect(share).to_have_value("")
+    share.fill("60")
+    expect(page.get_by_label("Getting dressed: Maximal assist")).to_be_checked()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("saved")
+    page.goto(f"{live_server.url}/evaluations/{draft.public_id}/")
+    expect(page.get_by_text("Maximal assist (FIM 2; GG 02; helper 60%)")).to_be_visible()
+    expect(page.get_by_text("Supervision / standby (FIM 5; GG 05; set-up only)")).to_be_visible()

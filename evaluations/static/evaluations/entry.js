@@ -221,6 +221,42 @@
     instrumentTotal(card);
   });
 
+  // ADL/IADL checklists: a description of the help chooses the level by the boundary rule
+  // (instruments.json "assist_levels": classify by the patient's share as FIM does, so a helper
+  // doing exactly 25, 50 or 75 % is Min, Mod or Max assist); set-up only is supervision. A level
+  // chosen by hand that the description does not give clears the description.
+  function describedLevel(share, setup) {
+    if (setup) return "supervision";
+    if (share === null || share <= 0 || share > 100) return null;
+    var patient = 100 - share;
+    if (patient >= 75) return "minimal_assist";
+    if (patient >= 50) return "moderate_assist";
+    if (patient >= 25) return "maximal_assist";
+    return "dependent";
+  }
+
+  document.querySelectorAll(".checklist-grid tbody tr").forEach(function (row) {
+    var share = row.querySelector('input[name$="-helper_effort_pct"]');
+    var setup = row.querySelector('input[name$="-setup_only"]');
+    if (!share || !setup) return;
+    function apply() {
+      var level = describedLevel(number(share), setup.checked);
+      var radio = level && row.querySelector('input[type=radio][value="' + level + '"]');
+      if (radio) radio.checked = true;
+    }
+    share.addEventListener("input", apply);
+    setup.addEventListener("change", apply);
+    row.addEventListener("change", function (event) {
+      var radio = event.target;
+      if (!radio.matches("input[type=radio]")) return;
+      var level = describedLevel(number(share), setup.checked);
+      if (level && level !== radio.value) {
+        share.value = "";
+        setup.checked = false;
+      }
+    });
+  });
+
   // Grades from the keyboard: typing "4-", "3+" or "5" in a grade select chooses that grade
   // (the labels use the true minus sign, which no keyboard types).
   var typed = "";
