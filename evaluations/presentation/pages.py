@@ -23,8 +23,10 @@ def svg(markup: str) -> SafeString:
     return mark_safe(markup)  # noqa: S308
 
 
-def trend_charts(series: list[Series]) -> list[SafeString]:
-    return [svg(trend_chart(one)) for one in series]
+def trend_charts(series: list[Series]) -> list[dict[str, Any]]:
+    """Each chart with what its change means and the threshold that judged it (text, escaped by
+    the template)."""
+    return [{"chart": svg(trend_chart(one)), "verdict": one.verdict, "basis": one.basis} for one in series]
 
 
 def evaluation_context(record: EvaluationRecord, seal: Seal) -> dict[str, Any]:

@@ -140,6 +140,7 @@ def test_the_page_takes_items_shows_the_score_and_keeps_bad_answers(page_client,
     shown = client.get(f"/evaluations/{draft.public_id}/").content.decode()
     assert "Visuospatial / executive 4/5 · Naming 3/3 · Attention 5/6" in shown
     assert "25/30; below the normal cut-off of 26; scored from its 7 items; LOINC 72172-0" in shown
+    assert "Sources of scores and norms" in shown and "Nasreddine ZS" in shown  # the MoCA's source
 
 
 def test_the_items_are_sealed_and_a_seal_made_before_them_still_holds(therapist, patient):
@@ -159,7 +160,7 @@ def test_the_items_are_sealed_and_a_seal_made_before_them_still_holds(therapist,
 
 
 def test_the_change_since_baseline_is_judged_against_each_instruments_threshold(
-    api_client, therapist, patient
+    api_client, page_client, therapist, patient
 ):
     baseline = EvaluationFactory(
         therapist=therapist,
@@ -218,3 +219,67 @@ def test_the_change_since_baseline_is_judged_against_each_instruments_threshold(
     barthel_change = measures["Barthel Index (0–100)"]
     assert barthel_change["meaning"] == "no meaningful change: within measurement error (MDC 20 points)"
     assert FunctionalScaleScore.objects.filter(evaluation=follow_up, items__has_key="item_01").count() == 1
+    # The page's progress table says the same, with the threshold and its source.
+    page = page_client(therapist).get(f"/evaluations/{follow_up.public_id}/").content.decode()
+    assert (
+        "<td>Lower Extremity Functional Scale, LEFS (0–80)</td><td>40</td><td>50</td><td>+10</td><td>improved</td>"
+        in page
+    )
+    assert (
+        "≥ 9 points MDC — MDC90 = MCID 9 points, musculoskeletal lower-limb conditions (Binkley 1999)" in page
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "total", "reading"),
+    [
+        (
+            {
+                "instrument": "lawton_iadl",
+                "items": {  # codes: 1 + 1 + 0 + 1 + 1 + 1 + 0 + 1 = 6
+                    "telephone": 1,
+                    "shopping": 1,
+                    "food_preparation": 2,
+                    "housekeeping": 2,
+                    "laundry": 2,
+                    "transportation": 3,
+                    "medications": 3,
+                    "finances": 2,
+                },
+            },
+            6,
+            None,
+        ),
+        (
+            {
+                "instrument": "katz_adl",
+                "items": dict.fromkeys(
+                    ("bathing", "dressing", "toileting", "transferring", "continence", "feeding"), 1
+                ),
+            },
+            6,
+            "full function",
+        ),
+    ],
+)
+def test_the_api_takes_lawton_and_katz_items(api_client, therapist, draft, row, total, reading):
+    response = api_client(therapist).patch(url(draft), {"iadl_checklist": {"scales": [row]}}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["sections"]["iadl_checklist"]["scales"][0]["total_score"] == total
+    assert response.json()["computed"]["iadl_checklist"]["scales"][0]["interpretation"] == reading
+
+
+def test_the_api_takes_the_mini_cogs_recall_and_clock(api_client, therapist, draft):
+    response = api_client(therapist).patch(
+        url(draft),
+        {
+            "cognition": {
+                "screens": [{"instrument": "mini_cog", "items": {"word_recall": 3, "clock_draw": 2}}]
+            }
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    (score,) = response.json()["computed"]["cognition"]["screens"]
+    assert (score["value"], score["loinc"]) == (5, "72233-0")  # 3 + 2
+    assert score["interpretation"] == "lower likelihood of dementia (does not rule out impairment)"

@@ -100,7 +100,9 @@ def test_report_query_count_does_not_grow_with_rows(
 ):
     evaluation = signed(therapist, patient)
     client = page_client(therapist)
-    with django_assert_num_queries(36 + AUDIT_EVENT):
+    with django_assert_num_queries(
+        38 + AUDIT_EVENT
+    ):  # the trends read each evaluation's screens and scales too
         client.get(f"/evaluations/{evaluation.public_id}/report/")
     RangeOfMotionMeasurement.objects.bulk_create(
         [
@@ -114,7 +116,7 @@ def test_report_query_count_does_not_grow_with_rows(
         ]
     )
     reseal(evaluation, therapist)  # as if signed with the ten rows, so the seal still holds
-    with django_assert_num_queries(36 + AUDIT_EVENT):
+    with django_assert_num_queries(38 + AUDIT_EVENT):
         response = client.get(f"/evaluations/{evaluation.public_id}/report/")
     assert response.content.decode().count("Knee flexion") == 10
 
@@ -180,14 +182,17 @@ def test_trends_and_body_map_are_drawn_server_side_with_flat_queries(
     client = page_client(therapist)
     for weeks in (8, 4):
         signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=weeks))
-    # 14 for the chart and its evaluations, 2 for the episodes panel (the patient's episodes, and
-    # signed initial evaluations that could open one).
-    with django_assert_num_queries(16 + 2 * AUDIT_EVENT):
+    # 16 for the chart and its evaluations (their rows for the trends), 2 for the episodes panel
+    # (the patient's episodes, and signed initial evaluations that could open one).
+    with django_assert_num_queries(18 + 2 * AUDIT_EVENT):
         chart = client.get(f"/patients/{patient.public_id}/").content.decode()
     assert "<svg" in chart and 'aria-label="Highest pain (0-10)' in chart
+    # Each trend says what its change means and what judged it: the pain is 6 both times.
+    assert "+0 — unchanged" in chart
+    assert "≥ 2 points clinically important change" in chart
     for weeks in (3, 2, 1):
         signed(therapist, patient, when=timezone.localdate() - timedelta(weeks=weeks))
-    with django_assert_num_queries(16 + 2 * AUDIT_EVENT):
+    with django_assert_num_queries(18 + 2 * AUDIT_EVENT):
         client.get(f"/patients/{patient.public_id}/")
 
     latest = signed(therapist, patient)
@@ -334,3 +339,26 @@ def test_the_clinics_pain_band_scheme_reads_and_names_every_rating(page_client, 
     evaluation = signed(therapist, patient)  # hip pain 6/10: moderate by Boonstra's 6-7 as by CPA's 4-6
     page = page_client(therapist).get(f"/evaluations/{evaluation.public_id}/").content.decode()
     assert "moderate; bands of Boonstra 2016 (chronic musculoskeletal)" in page
+
+
+def test_each_trend_is_judged_against_its_measures_threshold():
+    from evaluations.instruments import measurement_error
+    from evaluations.interpretation.trends import Series
+
+    pain = Series(
+        "Highest pain", "0-10", [("01/05/26", 6), ("02/16/26", 3)], True, measurement_error.PAIN_NRS
+    )
+    assert pain.verdict == "01/05/26 to 02/16/26: -3 — improved"  # 3 ≥ 2 points, lower is better
+    assert pain.basis.startswith("≥ 2 points clinically important change")
+    tug = Series("Timed Up and Go", "s", [("a", 14.2), ("b", 13.2)], True, measurement_error.TUG_DIFFERENT)
+    assert (
+        tug.verdict == "a to b: -1 — no meaningful change: within measurement error (product default 2.1 s)"
+    )
+    barthel = Series(
+        "Barthel Index", "0-100", [("a", 65), ("b", 90)], False, measurement_error.scale("barthel_index")
+    )
+    assert barthel.verdict == "a to b: +25 — improved"  # 25 ≥ the individual MDC95 of 20
+    adl = Series(
+        "ADLs done independently", "count", [("a", 2), ("b", 4)], False, measurement_error.ASSIST_LEVEL
+    )
+    assert adl.verdict == "a to b: +2 — not interpreted: no published measurement error"
