@@ -13,8 +13,10 @@ from django.http import Http404
 from django.utils.http import parse_etags
 from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from common.exceptions import Conflict, StaleVersion
+from common.keyset import InvalidCursor, keyset_page
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +194,91 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     f"Results per page, from 1; larger values are capped at {self.max_page_size}."
                 )
         return parameters
+
+
+class KeysetPagination(PageNumberPagination):
+    """Pages by cursor (common.keyset) on the view's `keyset_ordering`, whose last key is unique:
+    `next` and `previous` links, `page_size` capped, and no count of the whole table unless the
+    caller asks for one with `count=true`. A row written while someone pages is neither skipped
+    nor repeated, and a deep page costs what the first one does."""
+
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        cursor = request.query_params.get(self.cursor_query_param) or None
+        try:
+            page = keyset_page(queryset, view.keyset_ordering, cursor, size)
+        except InvalidCursor:
+            raise exceptions.ValidationError(
+                {
+                    self.cursor_query_param: [
+                        "Not a cursor from this list: follow the next and previous links."
+                    ]
+                }
+            ) from None
+        self.page_rows = page
+        self.total = queryset.count() if query_flag(request, "count") else None
+        return page.rows
+
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None or self.request is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
+
+    def get_next_link(self):
+        return self._link(self.page_rows.next_cursor)
+
+    def get_previous_link(self):
+        return self._link(self.page_rows.previous_cursor)
+
+    def get_paginated_response(self, data):
+        body: dict[str, Any] = {"next": self.get_next_link(), "previous": self.get_previous_link()}
+        if self.total is not None:
+            body["count"] = self.total
+        body["results"] = data
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "count": {
+                    "type": "integer",
+                    "description": "Only with count=true: the number of matching rows.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: take it from a `next` or `previous` link.",
+                "schema": {"type": "string", "maxLength": 1000},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page, from 1; larger values are capped at {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": "count",
+                "required": False,
+                "in": "query",
+                "description": "true: also give the number of matching rows (a count over them; leave it out when paging).",
+                "schema": {"type": "boolean"},
+            },
+        ]
 
 
 def query_flag(request, name: str) -> bool:

@@ -51,6 +51,11 @@ def _row_prefetches(tables: Iterable[str]) -> list[Prefetch]:
     return [_row_prefetch(name) for name in sorted(tables)]
 
 
+# The lists' order: newest date of service first, the newest row first within a day; the id is
+# unique, so a cursor names one place in it (common.keyset), and indexes follow it.
+EVALUATION_LIST_ORDER = ("-date_of_service", "-id")
+
+
 def list_evaluations(*, viewer: User) -> EvaluationQuerySet:
     """Evaluations whose existence the viewer may see: date, kind, status, therapist.
 

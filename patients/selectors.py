@@ -14,6 +14,10 @@ DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
 PHONE_CHARACTERS = re.compile(r"^[\d\s()+.\-]+$")
 
 
+# The lists' order: by name, then birth date, then the MRN, which is unique, so a cursor names one
+# place in it (common.keyset). An index over active patients follows it (patient_active_order_idx).
+PATIENT_LIST_ORDER = ("family_name", "given_name", "date_of_birth", "mrn")
+
 MAX_SEARCH_TERMS = 6
 MAX_SEARCH_LENGTH = 100
 
@@ -79,7 +83,7 @@ def list_patients(*, viewer: User, query: str = "", status: str = PatientStatus.
     patients sees the whole clinic's register; archived ones only when asked for."""
     if not viewer.has_perm("patients.view_patient"):
         return Patient.objects.none()
-    patients = Patient.objects.select_related("registered_by", "updated_by", "archived_by")
+    patients = Patient.objects.all()  # a list shows the patient's own columns: no joins
     if status == PatientStatus.ACTIVE or not status:
         patients = patients.active()
     elif status == PatientStatus.ARCHIVED:
@@ -120,12 +124,17 @@ def find_possible_duplicates(
 
 def get_patient(*, viewer: User, public_id) -> Patient:
     """The patient, or Patient.DoesNotExist when unknown or not visible to the viewer."""
-    return list_patients(viewer=viewer, status="all").get(public_id=public_id)
+    return (
+        list_patients(viewer=viewer, status="all")
+        .select_related("registered_by", "updated_by", "archived_by")
+        .get(public_id=public_id)
+    )
 
 
 def list_registered_today(*, viewer: User, today: date) -> PatientQuerySet:
     return (
         list_patients(viewer=viewer, status="all")
+        .select_related("registered_by")  # the list says who registered each
         .filter(registered_at__date=today)
         .order_by("-registered_at")
     )

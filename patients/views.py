@@ -12,10 +12,11 @@ from audit.forms import TrailFilterForm
 from audit.models import AuditEvent
 from audit.selectors import list_patient_events
 from common.exceptions import StaleVersion
+from common.keyset import InvalidCursor, keyset_page
 from patients.chart import panels_for
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
 from patients.models import Patient
-from patients.selectors import get_patient, list_patients
+from patients.selectors import PATIENT_LIST_ORDER, get_patient, list_patients
 from patients.services import (
     ArchivedPatient,
     PossibleDuplicate,
@@ -50,15 +51,28 @@ def patient_list(request):
         patients = Patient.objects.none()  # a refused search shows nothing, not everyone
     else:
         patients = list_patients(viewer=request.user, query=query, status=status)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    # By cursor, never by offset: a page costs the same at the start of the register and deep in
+    # it, and nothing is counted unless a search narrowed the list (then the count is of the matches).
+    try:
+        page = keyset_page(patients, PATIENT_LIST_ORDER, request.GET.get("cursor") or None, PAGE_SIZE)
+    except InvalidCursor:
+        page = keyset_page(patients, PATIENT_LIST_ORDER, None, PAGE_SIZE)  # a mangled link: from the start
+    matches = patients.count() if query else None
     if query:
-        record_patient_search(by=request.user, query=query, status=status, result_count=page.paginator.count)
+        record_patient_search(by=request.user, query=query, status=status, result_count=matches or 0)
     querystring = request.GET.copy()
+    querystring.pop("cursor", None)
     querystring.pop("page", None)
     return render(
         request,
         "patients/list.html",
-        {"form": form, "page": page, "query": query, "querystring": querystring.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "matches": matches,
+            "query": query,
+            "querystring": querystring.urlencode(),
+        },
     )
 
 

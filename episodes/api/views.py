@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from audit.choices import Action
 from audit.services import record_event, record_list_read
-from common.api import FilterSet, JSONParser, PageNumberPagination, requires
+from common.api import FilterSet, JSONParser, KeysetPagination, PageNumberPagination, requires
 from episodes.api.serializers import (
     CaseloadItemSerializer,
     CaseloadQuery,
@@ -81,6 +81,13 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilter
+    pagination_class = KeysetPagination
+
+    @property
+    def keyset_ordering(self) -> tuple[str, ...]:
+        """The list's order (the model's; the id is unique): episodes, or an episode's visits."""
+        return ("-visit_on", "-id") if self.action == "visits" else ("-started_on", "-id")
+
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"
@@ -137,7 +144,6 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             Visit.objects.filter(episode=episode)
             .select_related("clinician", "recorded_by")
             .prefetch_related("interventions")
-            .order_by("-visit_on", "-id")
         )
         page = self.paginate_queryset(visits)
         record_event(

@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import User
-from common.api import FilterSet, expected_version, requires, with_etag
+from common.api import FilterSet, KeysetPagination, expected_version, requires, with_etag
 from common.exceptions import check_version
 from evaluations.api.serializers import (
     AddendumSerializer,
@@ -28,7 +28,7 @@ from evaluations.choices import EvaluationKind, EvaluationStatus
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Evaluation
 from evaluations.sections import SECTIONS_BY_KEY
-from evaluations.selectors import check_content_access, fetch_record, list_evaluations
+from evaluations.selectors import EVALUATION_LIST_ORDER, check_content_access, fetch_record, list_evaluations
 from evaluations.services import (
     add_addendum,
     check_can_cosign,
@@ -103,6 +103,8 @@ class EvaluationViewSet(
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"  # a malformed id is a 404, like an unknown one
     filterset_class = EvaluationFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = EVALUATION_LIST_ORDER
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_permissions(self):
@@ -116,7 +118,7 @@ class EvaluationViewSet(
         return cast(User, self.request.user)
 
     def get_queryset(self):
-        return list_evaluations(viewer=self.viewer).order_by("-date_of_service", "-created_at", "-id")
+        return list_evaluations(viewer=self.viewer).order_by(*EVALUATION_LIST_ORDER)
 
     def get_serializer_class(self):
         return {

@@ -39,11 +39,14 @@ class EvaluationQuerySet(models.QuerySet["Evaluation"]):
         return self.filter(status=EvaluationStatus.SIGNED)
 
 
+KEPT = ~Q(status=EvaluationStatus.DISCARDED)  # what the default manager reads (and indexes cover)
+
+
 class KeptEvaluations(models.Manager["Evaluation"]):
     """Evaluations that count: a discarded draft is gone from lists, charts and reads."""
 
     def get_queryset(self):
-        return super().get_queryset().exclude(status=EvaluationStatus.DISCARDED)
+        return super().get_queryset().filter(KEPT)
 
 
 class Evaluation(models.Model):
@@ -140,7 +143,24 @@ class Evaluation(models.Model):
             ("start_any_evaluation", "Can start initial evaluations, re-evaluations and discharges"),
         ]
         indexes = [
-            models.Index(fields=["patient", "-date_of_service"], name="evaluation_patient_date_idx"),
+            # The lists' order (selectors.EVALUATION_LIST_ORDER), alone and after each common filter,
+            # over what lists show (never a discarded draft): a page is read in order from its cursor.
+            models.Index(fields=["-date_of_service", "-id"], condition=KEPT, name="evaluation_list_idx"),
+            models.Index(
+                fields=["patient", "-date_of_service", "-id"],
+                condition=KEPT,
+                name="evaluation_patient_list_idx",
+            ),
+            models.Index(
+                fields=["therapist", "-date_of_service", "-id"],
+                condition=KEPT,
+                name="evaluation_therapist_list_idx",
+            ),
+            models.Index(
+                fields=["status", "-date_of_service", "-id"],
+                condition=KEPT,
+                name="evaluation_status_list_idx",
+            ),
             models.Index(fields=["therapist", "status"], name="evaluation_therapist_idx"),
         ]
         constraints = [

@@ -9,11 +9,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import User
-from common.api import FilterSet, expected_version, requires, with_etag
+from common.api import FilterSet, KeysetPagination, expected_version, requires, with_etag
 from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
 from patients.models import Patient
-from patients.selectors import list_patients, search_filter
+from patients.selectors import PATIENT_LIST_ORDER, list_patients, search_filter
 from patients.services import (
     archive_patient,
     record_patient_search,
@@ -95,6 +95,8 @@ class PatientViewSet(
 
     serializer_class = PatientSerializer
     filterset_class = PatientFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = PATIENT_LIST_ORDER
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"
@@ -107,9 +109,12 @@ class PatientViewSet(
 
     def get_queryset(self):
         status_filter = self.request.query_params.get("status") or PatientStatus.ACTIVE
-        if self.action != "list":
-            status_filter = "all"
-        return list_patients(viewer=self.viewer, status=status_filter)
+        if self.action == "list":
+            return list_patients(viewer=self.viewer, status=status_filter)
+        # One patient: with who registered, last changed and archived them.
+        return list_patients(viewer=self.viewer, status="all").select_related(
+            "registered_by", "updated_by", "archived_by"
+        )
 
     def get_serializer_class(self):
         return PatientSummarySerializer if self.action == "list" else PatientSerializer
@@ -120,7 +125,7 @@ class PatientViewSet(
             by=request.user,
             query=request.query_params.urlencode()[:150],
             status=request.query_params.get("status") or PatientStatus.ACTIVE,
-            result_count=response.data["count"],
+            result_count=len(response.data["results"]),
         )
         return response
 

@@ -19,7 +19,7 @@ def test_the_api_evaluation_list_filtered_by_patient_is_audited_for_that_patient
 
     response = api_client(front_desk).get(f"/api/v1/evaluations/?patient={patient.public_id}")
 
-    assert response.json()["count"] == 1
+    assert len(response.json()["results"]) == 1
     event = latest(actor=front_desk, action=Action.VIEW)
     assert (event.channel, event.record_type, event.patient_public_id) == (
         Channel.API,
