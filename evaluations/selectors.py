@@ -44,7 +44,10 @@ def _row_prefetch(related_name: str) -> Prefetch:
     foreign_keys = [
         f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name != "evaluation"
     ]
-    return Prefetch(related_name, queryset=model._default_manager.select_related(*foreign_keys))
+    rows = model._default_manager.all()
+    # Only the catalogue entries each row names. (select_related() with no names would follow every
+    # non-null key: the evaluation, its patient and its users, on every row.)
+    return Prefetch(related_name, queryset=rows.select_related(*foreign_keys) if foreign_keys else rows)
 
 
 def _row_prefetches(tables: Iterable[str]) -> list[Prefetch]:

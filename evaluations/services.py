@@ -39,6 +39,7 @@ from evaluations.models import (
 from evaluations.seal import Seal, check_seal, content_digest
 from evaluations.sections import PROFILE, SECTIONS, SECTIONS_BY_SLUG, RowList, Section
 from evaluations.selectors import fetch_record
+from evaluations.signals import report_changed
 from occupations.choices import BodyRegion
 from patients.models import Patient
 
@@ -664,6 +665,7 @@ def _seal(
     record_event(
         actor=by, action=Action.SIGN, record=evaluation, changed_fields=["status", "signed_by", "signed_at"]
     )
+    report_changed.send(sender=Evaluation, evaluation=evaluation)  # its PDF is rendered once, now
     return current
 
 
@@ -690,6 +692,7 @@ def add_addendum(
     addendum.save()
     Evaluation.objects.filter(pk=evaluation.pk).update(version=evaluation.version + 1)
     record_event(actor=by, action=Action.ADDENDUM, record=evaluation, changed_fields=["addenda"])
+    report_changed.send(sender=Evaluation, evaluation=evaluation)  # the PDF with the addendum
     return addendum
 
 

@@ -10,13 +10,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from common.exceptions import Conflict, StaleVersion
+from evaluations.choices import EvaluationStatus
 from evaluations.forms import (
     AddendumForm,
     DateOfServiceForm,
@@ -31,7 +31,7 @@ from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.record import DEFICIT_SECTIONS
 from evaluations.interpretation.trends import trend_series
 from evaluations.models import Evaluation
-from evaluations.pdf import render_pdf
+from evaluations.pdf import kept_report, report_pdf
 from evaluations.presentation.conflicts import as_content, differences, resolve
 from evaluations.presentation.menu import section_menu
 from evaluations.presentation.pages import evaluation_context, report_context, trend_charts
@@ -70,6 +70,7 @@ from evaluations.services import (
     submit_for_cosignature,
     verify_seal,
 )
+from evaluations.tasks import render_signed_report
 from patients.models import Patient
 from patients.selectors import get_patient
 
@@ -188,13 +189,25 @@ def evaluation_report(request, public_id):
 
 @permission_required("evaluations.view_evaluation", raise_exception=True)
 def evaluation_report_pdf(request, public_id):
-    """The same report as a PDF. Producing it is an export of health information, and audited."""
-    record = _record_or_404(request, public_id, baseline=True, history=True)
+    """The same report as a PDF. Producing it is an export of health information, and audited.
+
+    A signed evaluation's PDF is rendered once by the background worker (at signing, and at each
+    addendum) and served from storage after its seal and its own SHA-256 are checked; a draft, or
+    a signed one not yet kept, is rendered here."""
+    signed = Evaluation.objects.filter(public_id=public_id, status=EvaluationStatus.SIGNED).exists()
+    pdf, seal = None, None
+    if signed:
+        record = _record_or_404(request, public_id)  # every section, for the seal; not the trends
+        seal = verify_seal(record=record, by=request.user)
+        pdf = kept_report(record, seal)
+        if pdf is None:
+            render_signed_report.enqueue(str(record.evaluation.public_id))  # kept for next time
+    if pdf is None:
+        record = _record_or_404(request, public_id, baseline=True, history=True)
+        if seal is None:  # one check (and one alert, if it fails) per request
+            seal = verify_seal(record=record, by=request.user)
+        pdf = report_pdf(record, seal, request=request)
     evaluation = record.evaluation
-    html = render_to_string(
-        "evaluations/report.html", _report(request, record, for_pdf=True), request=request
-    )
-    pdf = render_pdf(html)
     record_evaluation_exported(evaluation=evaluation, by=request.user)
     name = f"{evaluation.patient.mrn}-{evaluation.date_of_service:%Y%m%d}-{evaluation.kind}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -15,8 +15,10 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings):
+def test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Stored files (kept reports, certification scans) go to a scratch folder, never the project's.
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
     # The test client and the live server speak plain HTTP; production redirects it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
     # Production serves collected, hashed files; tests read them from the apps.

@@ -41,6 +41,7 @@ from evaluations.models.physical import (
 )
 from evaluations.models.plan import Goal, PlannedIntervention
 from evaluations.models.profile import CopmProblem, OccupationalProfile
+from evaluations.models.reports import SignedReport
 
 __all__ = [
     "FOLLOW_UPS_NEEDING_BASELINE",
@@ -73,6 +74,7 @@ __all__ = [
     "RoleEntry",
     "SectionDraft",
     "SignSymptomFinding",
+    "SignedReport",
     "StrengthMeasurement",
     "TrialsMixin",
 ]
