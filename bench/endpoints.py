@@ -6,7 +6,8 @@
 Starts `gunicorn` (2 workers, the production settings with TLS redirects off) on a free port, logs
 in as a generated therapist (token for the API, a session for the pages), and prints one table:
 p50 and p95 per endpoint over sequential requests after a warm-up, then the p95 of the patient
-list with 16 clients at once, and the workers' memory before and after. The raw-SQL floor and the
+list with 16 clients at once, and the workers' memory before and after. The signed report is
+rendered and kept first, as the worker does at signing. The raw-SQL floor and the
 ratios against it are not in this version yet.
 """
 
@@ -87,6 +88,10 @@ def main() -> None:
     signed = Evaluation.objects.filter(status="signed", therapist__username=therapist).order_by("-id").first()
     draft = Evaluation.objects.filter(status="draft", therapist__username=therapist).order_by("-id").first()
     assert signed is not None and draft is not None, "run manage.py generate_dataset first"
+    # What the worker does at signing: the signed report is rendered once and kept.
+    from evaluations.pdf import store_signed_report
+
+    store_signed_report(signed.public_id)
 
     port = free_port()
     env = {
@@ -108,11 +113,12 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                requests.get(f"{base}/healthz", timeout=1)
+                requests.get(f"{base}/healthz", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         api = requests.Session()
+        api.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=args.clients))
         token = api.post(
             f"{base}/api/v1/auth/token/", json={"username": therapist, "password": PASSWORD}
         ).json()
