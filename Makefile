@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format migrations-check deploy-check api-fuzz pdf-deps system-deps clean
+.PHONY: run serve test lint format migrations-check deploy-check api-fuzz bench pdf-deps system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,21 @@ migrations-check: $(STAMP)
 # Schemathesis against a throwaway server and database, as a therapist and as the front desk.
 api-fuzz: $(STAMP) pdf-deps
 	bash .ci/schemathesis
+
+# The endpoint benchmark (bench/README.md) against BENCH_DATABASE_URL, a PostgreSQL database: made,
+# migrated and filled by generate_dataset (BENCH_PATIENTS, BENCH_EVALUATIONS) when it holds no
+# patients yet, then timed over HTTP against gunicorn.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/buffalo_ot_bench
+BENCH_PATIENTS ?= 100000
+BENCH_EVALUATIONS ?= 300000
+bench: $(STAMP) pdf-deps
+	export DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only; \
+	$(BIN)/python bench/create_database.py && \
+	$(BIN)/python manage.py migrate --noinput -v 0 && \
+	($(BIN)/python manage.py shell --no-imports -v 0 -c "from patients.models import Patient; raise SystemExit(0 if Patient.objects.exists() else 1)" || \
+	 $(BIN)/python manage.py generate_dataset --patients $(BENCH_PATIENTS) --evaluations $(BENCH_EVALUATIONS)) && \
+	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	$(BIN)/python bench/endpoints.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles
