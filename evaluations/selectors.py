@@ -59,6 +59,30 @@ def _row_prefetches(tables: Iterable[str]) -> list[Prefetch]:
 EVALUATION_LIST_ORDER = ("-date_of_service", "-id")
 
 
+# The columns a list row shows (the API's EvaluationSummarySerializer): the joined patient and
+# users bring their names only, not every column of theirs.
+LIST_COLUMNS = (
+    "public_id",
+    "kind",
+    "date_of_service",
+    "status",
+    "signed_at",
+    "created_at",
+    "updated_at",
+    "patient__public_id",
+    "patient__mrn",
+    "patient__given_name",
+    "patient__family_name",
+    "patient__preferred_name",
+    "therapist__username",
+    "therapist__first_name",
+    "therapist__last_name",
+    "therapist__credentials",
+    "signed_by__username",
+    "previous_evaluation__public_id",
+)
+
+
 def list_evaluations(*, viewer: User) -> EvaluationQuerySet:
     """Evaluations whose existence the viewer may see: date, kind, status, therapist.
 

@@ -28,7 +28,13 @@ from evaluations.choices import EvaluationKind, EvaluationStatus
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Evaluation
 from evaluations.sections import SECTIONS_BY_KEY
-from evaluations.selectors import EVALUATION_LIST_ORDER, check_content_access, fetch_record, list_evaluations
+from evaluations.selectors import (
+    EVALUATION_LIST_ORDER,
+    LIST_COLUMNS,
+    check_content_access,
+    fetch_record,
+    list_evaluations,
+)
 from evaluations.services import (
     add_addendum,
     check_can_cosign,
@@ -118,7 +124,8 @@ class EvaluationViewSet(
         return cast(User, self.request.user)
 
     def get_queryset(self):
-        return list_evaluations(viewer=self.viewer).order_by(*EVALUATION_LIST_ORDER)
+        evaluations = list_evaluations(viewer=self.viewer).order_by(*EVALUATION_LIST_ORDER)
+        return evaluations.only(*LIST_COLUMNS) if self.action == "list" else evaluations
 
     def get_serializer_class(self):
         return {
