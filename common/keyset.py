@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
 
 MAX_CURSOR_LENGTH = 1000
 
@@ -49,10 +49,14 @@ class KeysetPage:
 
 
 def _field(model: type[Model], path: str):
+    """The model field a key names; an annotation (a text copy of a column) reads as text."""
     meta = model._meta
-    field = None
+    field: Any = None
     for part in path.split("__"):
-        field = meta.get_field(part)
+        try:
+            field = meta.get_field(part)
+        except FieldDoesNotExist:
+            return CharField()
         if field.is_relation and field.related_model is not None:
             meta = field.related_model._meta
     return field

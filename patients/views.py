@@ -16,7 +16,7 @@ from common.keyset import InvalidCursor, keyset_page
 from patients.chart import panels_for
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
 from patients.models import Patient
-from patients.selectors import PATIENT_LIST_ORDER, get_patient, list_patients
+from patients.selectors import for_paging, get_patient, list_patients
 from patients.services import (
     ArchivedPatient,
     PossibleDuplicate,
@@ -53,10 +53,11 @@ def patient_list(request):
         patients = list_patients(viewer=request.user, query=query, status=status)
     # By cursor, never by offset: a page costs the same at the start of the register and deep in
     # it, and nothing is counted unless a search narrowed the list (then the count is of the matches).
+    paged, order = for_paging(patients, query=query)
     try:
-        page = keyset_page(patients, PATIENT_LIST_ORDER, request.GET.get("cursor") or None, PAGE_SIZE)
+        page = keyset_page(paged, order, request.GET.get("cursor") or None, PAGE_SIZE)
     except InvalidCursor:
-        page = keyset_page(patients, PATIENT_LIST_ORDER, None, PAGE_SIZE)  # a mangled link: from the start
+        page = keyset_page(paged, order, None, PAGE_SIZE)  # a mangled link: from the start
     matches = patients.count() if query else None
     if query:
         record_patient_search(by=request.user, query=query, status=status, result_count=matches or 0)

@@ -13,7 +13,7 @@ from common.api import FilterSet, KeysetPagination, expected_version, requires, 
 from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
 from patients.models import Patient
-from patients.selectors import PATIENT_LIST_ORDER, list_patients, search_filter
+from patients.selectors import PATIENT_LIST_ORDER, for_paging, list_patients, search_filter
 from patients.services import (
     archive_patient,
     record_patient_search,
@@ -96,7 +96,7 @@ class PatientViewSet(
     serializer_class = PatientSerializer
     filterset_class = PatientFilter
     pagination_class = KeysetPagination
-    keyset_ordering = PATIENT_LIST_ORDER
+    keyset_ordering: tuple[str, ...] = PATIENT_LIST_ORDER  # a search may page by a copy of the name
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"
@@ -110,7 +110,11 @@ class PatientViewSet(
     def get_queryset(self):
         status_filter = self.request.query_params.get("status") or PatientStatus.ACTIVE
         if self.action == "list":
-            return list_patients(viewer=self.viewer, status=status_filter)
+            patients, self.keyset_ordering = for_paging(
+                list_patients(viewer=self.viewer, status=status_filter),
+                query=self.request.query_params.get("q") or "",
+            )
+            return patients
         # One patient: with who registered, last changed and archived them.
         return list_patients(viewer=self.viewer, status="all").select_related(
             "registered_by", "updated_by", "archived_by"
