@@ -161,3 +161,19 @@ def test_an_unknown_chair_stand_table_stops_start_up(settings):
 
     settings.CHAIR_STAND_TABLE = "2020"
     assert [error.id for error in check_evaluation_settings()] == ["evaluations.E005"]
+
+
+def test_no_migration_depends_on_a_moving_latest():
+    """A dependency on another app's "__latest__" points at a different migration once that app
+    gains one: a database migrated before then is refused as inconsistent on upgrade."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    moving = [
+        (key, dependency)
+        for key, migration in loader.disk_migrations.items()
+        if key[0] in {"accounts", "audit", "patients", "occupations", "evaluations", "episodes"}
+        for dependency in migration.dependencies
+        if dependency[1] == "__latest__"
+    ]
+    assert moving == []

@@ -30,6 +30,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("episodes", "0001_initial"),
         ("accounts", "0002_create_roles"),
-        ("django_tasks_database", "__latest__"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),  # pinned: "__latest__" moves
     ]
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -29,6 +29,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("evaluations", "0014_cosignature"),
         ("accounts", "0005_supervised_roles"),
-        ("patients", "__latest__"),
+        ("patients", "0007_record_version"),  # the latest when this was written (a moving "__latest__" breaks upgrades)
     ]
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
