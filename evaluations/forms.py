@@ -302,7 +302,7 @@ class GridRowForm(forms.Form):
                 helper_effort_pct=cleaned.get("helper_effort_pct"),
                 setup_only=bool(cleaned.get("setup_only")),
             )
-            for name, messages in described._derive_level().items():
+            for name, messages in described.derive().items():
                 for message in messages:
                     self.add_error(name, message)
             if described.assist_level and "assist_level" not in self.errors:

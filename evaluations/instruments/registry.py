@@ -14,7 +14,7 @@ only, and says why.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -141,18 +141,7 @@ class Instrument:
             how = "total entered without its items"
         context = {"education_years": education_years} if self.uses_education else {}
         result = self._score(self.check_total(total), **context)
-        return Score(
-            result.instrument,
-            result.value,
-            result.unit,
-            result.interpretation,
-            result.norm,
-            result.z,
-            result.percent_of_norm,
-            (*result.notes, how),
-            result.source,
-            result.flag,
-        )
+        return replace(result, notes=(*result.notes, how))
 
 
 def _options(values: Mapping[str, str]) -> tuple[Option, ...]:

@@ -58,6 +58,25 @@ class EvaluationRow(models.Model):
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk} of evaluation {getattr(self, 'evaluation_id', None)}"
 
+    # Fields that follow from others (a total from its items, a level from a description of the
+    # help) are set before the field checks ask for them; what went wrong doing it is raised by
+    # clean() with the model's other errors.
+    _derived_errors: dict[str, list[Any]] | None = None
+
+    def derive(self) -> dict[str, list[Any]]:
+        """Set the fields that follow from others; the errors found, by field."""
+        return {}
+
+    def clean_fields(self, exclude=None):
+        self._derived_errors = self.derive()
+        super().clean_fields(exclude)
+
+    def clean(self):
+        errors = self._derived_errors if self._derived_errors is not None else self.derive()
+        self._derived_errors = None
+        if errors:
+            raise ValidationError(errors)
+
 
 class InstrumentRow(EvaluationRow):
     """A standardized instrument's result: its total, and its item answers when they were entered
@@ -83,9 +102,8 @@ class InstrumentRow(EvaluationRow):
     def entered_by_item(self) -> bool:
         return bool(self.items)
 
-    _item_errors: dict[str, list[Any]] | None = None
-
-    def _score_items(self) -> dict[str, list[Any]]:
+    def derive(self) -> dict[str, list[Any]]:
+        """The total from complete items (a typed total must agree); the total's own range."""
         from evaluations.instruments import InvalidInput, registry  # pure Python
 
         instrument = registry.instruments().get(self.instrument)
@@ -114,16 +132,3 @@ class InstrumentRow(EvaluationRow):
             except InvalidInput as error:
                 errors["total_score"] = [str(error)]
         return errors
-
-    def clean_fields(self, exclude=None):
-        # The total follows from complete items before the field checks ask for it.
-        self._item_errors = self._score_items()
-        super().clean_fields(exclude)
-
-    def clean(self):
-        errors = self._item_errors
-        if errors is None:
-            errors = self._score_items()
-        self._item_errors = None
-        if errors:
-            raise ValidationError(errors)

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -59,7 +58,7 @@ class ActivityRating(EvaluationRow):
             ),
         ]
 
-    def _derive_level(self) -> dict[str, list[Any]]:
+    def derive(self) -> dict[str, list[Any]]:
         """From a description of the help (the helper's share of the effort, set-up only) the level
         follows by the reference's boundary rule; a level chosen as well must agree with it."""
         share, setup = self.helper_effort_pct, self.setup_only
@@ -104,20 +103,6 @@ class ActivityRating(EvaluationRow):
                 }
             ]
         }
-
-    def clean_fields(self, exclude=None):
-        self._level_errors = self._derive_level()  # the level follows from the description first
-        super().clean_fields(exclude)
-
-    _level_errors: dict[str, list[Any]] | None = None
-
-    def clean(self):
-        errors = self._level_errors
-        if errors is None:
-            errors = self._derive_level()
-        self._level_errors = None
-        if errors:
-            raise ValidationError(errors)
 
 
 PHYSICAL_HELP = frozenset(
