@@ -6,9 +6,11 @@ Playwright's own browser download is not used: Chromium comes from the system pa
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety check
@@ -26,6 +28,41 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 10_000
+
+
+class InFlight:
+    """Requests the live server is still answering (begun, response not yet closed).
+
+    Closing a browser context stops new requests but not the ones the server is already
+    handling: an autosave sent just before a test ends can still be writing when the test's
+    database is emptied, and land in the next test's. The page fixture waits for none."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    # The test client answers in the test's own thread, and before it returns: not counted.
+    def started(self, **kwargs) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.changed:
+            self.count = max(0, self.count - 1)
+            self.changed.notify_all()
+
+    def wait_for_none(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="tests.browser.in_flight.started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="tests.browser.in_flight.finished")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -78,3 +115,6 @@ def page(browser: Browser, request) -> Page:
         except Exception as error:  # a screenshot must never hide the real failure
             print(f"Could not save a screenshot of the failed page: {error}")
     context.close()
+    assert IN_FLIGHT.wait_for_none(timeout=TIMEOUT_MS / 1000), (
+        "the live server was still answering this test's requests 10 s after its browser closed"
+    )
