@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from accounts.models import User
-from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer
+from common.api import StrictCharField, StrictFieldsMixin, StrictModelSerializer, represent
 from common.models import concrete_field, related_model
 from evaluations.choices import AssistLevel, MmtGrade
 from evaluations.instruments import Flag, Score, mmt_grade_spellings, registry
@@ -316,13 +316,14 @@ class ScoreSerializer(serializers.Serializer):
 def score_data(score: Score, side: str | None = None) -> dict:
     """A score for the API, with its LOINC code where one exists."""
     coding = loinc(score.instrument, side)
-    return ScoreSerializer(
+    return represent(
+        ScoreSerializer,
         {
             **asdict(score),
             "loinc": coding.code if coding else None,
             "loinc_display": coding.display if coding else None,
-        }
-    ).data
+        },
+    )
 
 
 class FindingSerializer(serializers.Serializer):
@@ -447,7 +448,7 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
 
     @extend_schema_field(CptSuggestionSerializer)
     def get_cpt_suggestion(self, evaluation: Evaluation) -> dict:
-        return CptSuggestionSerializer(asdict(self._record().cpt)).data
+        return represent(CptSuggestionSerializer, asdict(self._record().cpt))
 
     @extend_schema_field(
         serializers.DictField(
@@ -465,40 +466,42 @@ class EvaluationDetailSerializer(EvaluationSummarySerializer):
         if result is None:
             return None
         change = result.change
-        return PsfsSerializer(
+        return represent(
+            PsfsSerializer,
             {
                 "mean": result.mean,
                 "change": change.value if change else None,
                 "meaning": change.meaning if change else None,
                 "threshold": change.threshold if change else None,
                 "new_activities": list(result.new_activities),
-            }
-        ).data
+            },
+        )
 
     @extend_schema_field(ProgressSerializer(allow_null=True))
     def get_progress(self, evaluation: Evaluation) -> dict | None:
         progress = self._record().progress
         if progress is None:
             return None
-        return ProgressSerializer(
+        return represent(
+            ProgressSerializer,
             {
                 "baseline": progress.baseline.public_id,
                 "baseline_date": progress.baseline.date_of_service,
                 "measures": [asdict(change) for change in progress.measures],
-            }
-        ).data
+            },
+        )
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_imbalance_findings(self, evaluation: Evaluation) -> list:
-        return [FindingSerializer(asdict(finding)).data for finding in self._record().findings]
+        return [represent(FindingSerializer, asdict(finding)) for finding in self._record().findings]
 
     @extend_schema_field(_sections_schema())
     def get_sections(self, evaluation: Evaluation) -> dict:
         record = self._record()
         return {
-            section.api_key: SECTION_SERIALIZERS[section.api_key](
-                SimpleNamespace(**record.content(section))
-            ).data
+            section.api_key: represent(
+                SECTION_SERIALIZERS[section.api_key], SimpleNamespace(**record.content(section))
+            )
             for section in SECTIONS
         }
 

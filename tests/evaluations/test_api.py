@@ -1,9 +1,17 @@
+import json
+from types import SimpleNamespace
+
 import pytest
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.utils.encoders import JSONEncoder
 
 from audit.models import AuditEvent
+from evaluations.api.serializers import SECTION_SERIALIZERS
 from evaluations.models import Evaluation, GripMeasurement, RangeOfMotionMeasurement
+from evaluations.sections import SECTIONS
 from tests.evaluations.api_content import full_json
+from tests.evaluations.records import record_of
 from tests.factories import EvaluationFactory, PatientFactory, TherapistFactory
 from tests.queries import AUDIT_EVENT
 
@@ -340,6 +348,36 @@ def test_detail_query_count_does_not_grow_with_rows(api_client, therapist, draft
     with django_assert_num_queries(27 + AUDIT_EVENT):
         response = api.get(url(draft))
     assert len(response.json()["sections"]["physical_function"]["range_of_motion"]) == 10
+
+
+def test_detail_builds_its_nested_serializers_once_per_process(api_client, therapist, draft, monkeypatch):
+    """Every section, row list, score and finding is read through one kept serializer per class:
+    after the first request only the evaluation's own serializer builds its fields (it was 34
+    builds and deep copies a request), and the answer is what fresh serializers give."""
+    api = api_client(therapist)
+    api.patch(url(draft), full_json(draft.date_of_service), format="json")
+    first = api.get(url(draft)).json()
+
+    built: list[str] = []
+    for base in (serializers.Serializer, serializers.ModelSerializer):
+        original = base.get_fields
+
+        def counting(self, original=original):
+            built.append(type(self).__name__)
+            return original(self)
+
+        monkeypatch.setattr(base, "get_fields", counting)
+    again = api.get(url(draft)).json()
+    assert built == ["EvaluationDetailSerializer"]
+    assert again["sections"] == first["sections"]
+    assert again["computed"] and again["computed"] == first["computed"]
+
+    record = record_of(draft)
+    fresh = {
+        section.api_key: SECTION_SERIALIZERS[section.api_key](SimpleNamespace(**record.content(section))).data
+        for section in SECTIONS
+    }
+    assert again["sections"] == json.loads(json.dumps(fresh, cls=JSONEncoder))
 
 
 def test_unknown_evaluation_is_404(api_client, therapist):

@@ -101,3 +101,37 @@ def test_a_signed_report_not_kept_yet_is_rendered_and_queued(page_client, therap
     assert page_client(therapist).get(
         f"/evaluations/{evaluation.public_id}/report.pdf"
     ).content == stored_bytes(report)
+
+
+@pytest.mark.postgresql
+def test_two_workers_rendering_the_same_report_at_once_keep_one(therapist, patient, settings, monkeypatch):
+    """Two workers take the same signed evaluation at the same moment (a job retried while the
+    first run still renders): both render, one keeps its file, the other's is removed and it
+    answers with the kept one. Real threads on their own connections; a barrier holds both after
+    rendering so that neither can see the other's report before saving its own."""
+    import threading
+    from pathlib import Path
+
+    from evaluations import pdf
+    from tests.concurrency.test_lost_updates import race
+
+    evaluation = signed(therapist, patient)  # its job is queued, not run
+    rendered = threading.Barrier(2)
+    render = pdf.report_pdf
+
+    def render_then_wait(*args, **kwargs):
+        document = render(*args, **kwargs)
+        rendered.wait(timeout=60)
+        return document
+
+    monkeypatch.setattr(pdf, "report_pdf", render_then_wait)
+    first, second = race(
+        lambda: pdf.store_signed_report(evaluation.public_id),
+        lambda: pdf.store_signed_report(evaluation.public_id),
+    )
+    assert isinstance(first, SignedReport) and isinstance(second, SignedReport), (first, second)
+    assert first.pk == second.pk
+    kept = SignedReport.objects.get(evaluation=evaluation)
+    files = [path for path in Path(settings.MEDIA_ROOT).rglob(f"{evaluation.public_id}-0*.pdf")]
+    assert [path.name for path in files] == [Path(kept.file.name).name]
+    assert hashlib.sha256(files[0].read_bytes()).hexdigest() == kept.sha256
