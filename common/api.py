@@ -1,6 +1,5 @@
 """API wiring shared by every app: permissions, pagination, errors, strict input."""
 
-import functools
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -34,9 +33,7 @@ DATABASE_UNAVAILABLE: tuple[dict[str, str], int, dict[str, str]] = (
 )
 
 
-@functools.cache
-def _reader(serializer_class: type[serializers.BaseSerializer]) -> serializers.BaseSerializer:
-    return serializer_class()
+_READERS: dict[type, serializers.BaseSerializer] = {}
 
 
 def represent(serializer_class: type[serializers.BaseSerializer], instance: Any) -> Any:
@@ -48,7 +45,25 @@ def represent(serializer_class: type[serializers.BaseSerializer], instance: Any)
     kept, each is built once. Only for serializers that read nothing from their context (the
     kept instance has none) and only for output: `to_representation` keeps no state.
     """
-    return _reader(serializer_class).to_representation(instance)
+    reader = _READERS.get(serializer_class)
+    if reader is None:
+        reader = _READERS.setdefault(serializer_class, serializer_class())
+    return reader.to_representation(instance)
+
+
+class KeptSerializerListMixin:
+    """A list whose rows are read through one kept serializer instance (`represent`) instead of a
+    list serializer built for each request. For row serializers that read nothing from their
+    context; the page comes from the view's paginator as usual."""
+
+    def list(self, request, *args, **kwargs):
+        rows = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
+        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
+        data = [represent(serializer_class, row) for row in (rows if page is None else page)]
+        if page is None:
+            return Response(data)
+        return self.get_paginated_response(data)  # type: ignore[attr-defined]
 
 
 def too_large_body() -> tuple[dict, int]:
@@ -227,7 +242,13 @@ class KeysetPagination(PageNumberPagination):
         size = self.get_page_size(request)
         cursor = request.query_params.get(self.cursor_query_param) or None
         try:
-            page = keyset_page(queryset, view.keyset_ordering, cursor, size)
+            page = keyset_page(
+                queryset,
+                view.keyset_ordering,
+                cursor,
+                size,
+                keys_first=getattr(view, "keyset_keys_first", False),
+            )
         except InvalidCursor:
             raise exceptions.ValidationError(
                 {

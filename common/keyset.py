@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.sql.where import WhereNode
 
 MAX_CURSOR_LENGTH = 1000
 
@@ -113,9 +114,12 @@ def _beyond(keys: list[Key], values: list[Any], forward: bool) -> Q:
     return Q(**{f"{first.field}__{'gte' if greater else 'lte'}": value}) & condition
 
 
-def keyset_queryset(queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, size: int) -> QuerySet:
+def keyset_queryset(
+    queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, size: int, *, keys_first: bool = False
+) -> QuerySet:
     """The query a page runs: the rows beyond the cursor in order, one more than the page (to know
-    whether another follows). Raises InvalidCursor."""
+    whether another follows); with `keys_first`, only their keys (see keyset_page). Raises
+    InvalidCursor."""
     keys = [Key.parse(name) for name in ordering]
     direction, values = decode(cursor, queryset.model, keys) if cursor else ("n", [])
     forward = direction == "n"
@@ -124,20 +128,44 @@ def keyset_queryset(queryset: QuerySet, ordering: tuple[str, ...], cursor: str |
     )
     if values:
         ordered = ordered.filter(_beyond(keys, values, forward))
-    return ordered[: size + 1]
+    page = ordered[: size + 1]
+    return _keys_only(page, keys) if keys_first else page
 
 
-def keyset_page(queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, size: int) -> KeysetPage:
-    """One page of the queryset in `ordering` (its last key must be unique), from the cursor."""
+def _keys_only(page: QuerySet, keys: list[Key]) -> QuerySet:
+    """The page's query reading only the ordering's columns and the primary key: with the columns
+    the filter reads, an index holding them all answers it alone, skipping the rows that do not
+    match without touching the table."""
+    columns = {key.field for key in keys if "__" not in key.field and key.field not in page.query.annotations}
+    return page.only(*columns)
+
+
+def _whole(queryset: QuerySet, found: list[Any]) -> list[Any]:
+    """The rows found by their keys, read whole by primary key, in the same order: the queryset's
+    columns and joins, without its filter (the page's query applied it; planning a name search's
+    filter again would cost more than reading the 25 rows)."""
+    rows = queryset.order_by()
+    rows.query.where = WhereNode()
+    whole = rows.in_bulk([row.pk for row in found])
+    return [whole[row.pk] for row in found if row.pk in whole]
+
+
+def keyset_page(
+    queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, size: int, *, keys_first: bool = False
+) -> KeysetPage:
+    """One page of the queryset in `ordering` (its last key must be unique), from the cursor.
+
+    `keys_first`: find the page by its keys alone, then read its rows whole (two queries) — for a
+    filter that skips many rows of an index holding every column the filter and the keys read."""
     keys = [Key.parse(name) for name in ordering]
     direction, values = decode(cursor, queryset.model, keys) if cursor else ("n", [])
     forward = direction == "n"
-    rows = list(keyset_queryset(queryset, ordering, cursor, size))
-    more = len(rows) > size
-    rows = rows[:size]
+    found = list(keyset_queryset(queryset, ordering, cursor, size, keys_first=keys_first))
+    more = len(found) > size
+    found = found[:size]
     if not forward:
-        rows.reverse()
-    if not rows:  # past either end: the way back is the position itself
+        found.reverse()
+    if not found:  # past either end: the way back is the position itself
         return KeysetPage(
             [],
             encode(values, "n") if values and not forward else None,
@@ -150,7 +178,7 @@ def keyset_page(queryset: QuerySet, ordering: tuple[str, ...], cursor: str | Non
     has_next = more if forward else bool(values)
     has_previous = bool(values) if forward else more
     return KeysetPage(
-        rows,
-        encode(position(rows[-1]), "n") if has_next else None,
-        encode(position(rows[0]), "p") if has_previous else None,
+        _whole(queryset, found) if keys_first else found,
+        encode(position(found[-1]), "n") if has_next else None,
+        encode(position(found[0]), "p") if has_previous else None,
     )

@@ -136,8 +136,11 @@ class Patient(models.Model):
             ),
             # The lists' order over active patients (patients.selectors.PATIENT_LIST_ORDER): a page
             # is read from here in order, from its cursor, with no sort and no scan of the table.
+            # It also holds the preferred name and the primary key, so a name search walking it
+            # reads nothing else until it has its page (PostgreSQL; see selectors.for_paging).
             models.Index(
                 fields=["family_name", "given_name", "date_of_birth", "mrn"],
+                include=["id", "preferred_name"],
                 condition=Q(archived_at__isnull=True),
                 name="patient_active_order_idx",
             ),

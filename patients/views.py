@@ -53,11 +53,12 @@ def patient_list(request):
         patients = list_patients(viewer=request.user, query=query, status=status)
     # By cursor, never by offset: a page costs the same at the start of the register and deep in
     # it, and nothing is counted unless a search narrowed the list (then the count is of the matches).
-    paged, order = for_paging(patients, query=query)
+    paged, order, keys_first = for_paging(patients, query=query)
+    cursor = request.GET.get("cursor") or None
     try:
-        page = keyset_page(paged, order, request.GET.get("cursor") or None, PAGE_SIZE)
-    except InvalidCursor:
-        page = keyset_page(paged, order, None, PAGE_SIZE)  # a mangled link: from the start
+        page = keyset_page(paged, order, cursor, PAGE_SIZE, keys_first=keys_first)
+    except InvalidCursor:  # a mangled link: from the start
+        page = keyset_page(paged, order, None, PAGE_SIZE, keys_first=keys_first)
     matches = patients.count() if query else None
     if query:
         record_patient_search(by=request.user, query=query, status=status, result_count=matches or 0)

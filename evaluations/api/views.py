@@ -12,7 +12,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import User
-from common.api import FilterSet, KeysetPagination, expected_version, requires, with_etag
+from common.api import (
+    FilterSet,
+    KeptSerializerListMixin,
+    KeysetPagination,
+    expected_version,
+    requires,
+    with_etag,
+)
 from common.exceptions import check_version
 from evaluations.api.serializers import (
     AddendumSerializer,
@@ -97,6 +104,7 @@ class EvaluationFilter(FilterSet):
     ),
 )
 class EvaluationViewSet(
+    KeptSerializerListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

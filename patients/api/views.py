@@ -9,7 +9,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import User
-from common.api import FilterSet, KeysetPagination, expected_version, requires, with_etag
+from common.api import (
+    FilterSet,
+    KeptSerializerListMixin,
+    KeysetPagination,
+    expected_version,
+    requires,
+    with_etag,
+)
 from patients.api.serializers import ArchiveSerializer, PatientSerializer, PatientSummarySerializer
 from patients.choices import AdministrativeSex, PatientStatus
 from patients.models import Patient
@@ -85,6 +92,7 @@ class PatientFilter(FilterSet):
     ),
 )
 class PatientViewSet(
+    KeptSerializerListMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -97,6 +105,7 @@ class PatientViewSet(
     filterset_class = PatientFilter
     pagination_class = KeysetPagination
     keyset_ordering: tuple[str, ...] = PATIENT_LIST_ORDER  # a search may page by a copy of the name
+    keyset_keys_first = False  # …or find its page by the index alone (patients.selectors.for_paging)
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"
@@ -110,11 +119,12 @@ class PatientViewSet(
     def get_queryset(self):
         status_filter = self.request.query_params.get("status") or PatientStatus.ACTIVE
         if self.action == "list":
-            patients, self.keyset_ordering = for_paging(
+            paging = for_paging(
                 list_patients(viewer=self.viewer, status=status_filter),
                 query=self.request.query_params.get("q") or "",
             )
-            return patients
+            self.keyset_ordering, self.keyset_keys_first = paging.order, paging.keys_first
+            return paging.patients
         # One patient: with who registered, last changed and archived them.
         return list_patients(viewer=self.viewer, status="all").select_related(
             "registered_by", "updated_by", "archived_by"
