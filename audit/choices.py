@@ -39,5 +39,6 @@ class Channel(models.TextChoices):
 
     PAGE = "page", _("Web page")
     API = "api", _("API")
+    FHIR = "fhir", _("FHIR API")
     ADMIN = "admin", _("Admin")
     SYSTEM = "system", _("System (command or job)")

@@ -3,7 +3,9 @@ from audit.context import AccessContext, reset_access, set_access
 
 
 def channel_for_path(path: str) -> str:
-    if path.startswith(("/api/", "/fhir/")):
+    if path.startswith("/fhir/"):
+        return Channel.FHIR
+    if path.startswith("/api/"):
         return Channel.API
     if path.startswith("/admin/"):
         return Channel.ADMIN

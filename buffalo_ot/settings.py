@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "occupations",
     "evaluations",
     "episodes",
+    "fhir_r4",
     "django_tasks",
     "django_tasks_db",
     "buffalo_ot",
@@ -290,6 +291,9 @@ CLINIC_NAME = os.environ.get("CLINIC_NAME", "Buffalo Occupational Therapy")
 CLINIC_STATE = os.environ.get("CLINIC_STATE", "NY")  # pre-filled on new registrations
 # A seven-digit phone typed in search is tried in these area codes.
 CLINIC_AREA_CODES = env_list("CLINIC_AREA_CODES", "716")
+# The base of the clinic's own FHIR identifier systems (the MRN is `<base>/mrn`): set it to a URI
+# the clinic controls, and never change it once records have been shared.
+FHIR_SYSTEM_BASE = os.environ.get("FHIR_SYSTEM_BASE", "https://buffalo-ot.example/fhir").rstrip("/")
 
 # API tokens expire; integrations ask for a new one with their credentials.
 API_TOKEN_TTL = timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 10))

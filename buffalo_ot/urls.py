@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("episodes.urls")),
     path("admin/", admin.site.urls),
+    path("fhir/r4/", include("fhir_r4.urls")),
     path("api/v1/", include((api_urls, "api"))),
     re_path(r"^api/", views.api_not_found),  # after every API route: anything else is a JSON 404
 ]
