@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework import exceptions, permissions, status
@@ -21,7 +22,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.authentication import ExpiringTokenAuthentication
-from common.api import requires
+from common.api import exception_handler, requires
 from common.keyset import InvalidCursor, KeysetPage, keyset_page
 from fhir_r4.resources import (
     FHIR_VERSION,
@@ -86,8 +87,6 @@ class FhirView(APIView):
 
 
 def fhir_exception_handler(exc, context):
-    from common.api import exception_handler
-
     if isinstance(exc, SearchError):
         return Response(operation_outcome("invalid", str(exc)), status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
@@ -106,8 +105,6 @@ class Metadata(FhirView):
     authentication_classes: list = []
 
     def get(self, request):
-        from django.conf import settings
-
         return Response(
             checked(
                 {
