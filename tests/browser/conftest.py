@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.signals import request_finished, request_started
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety check
 # would then refuse the ORM calls the tests make (factories, assertions on saved rows).
@@ -28,6 +28,9 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 10_000
+# Assertions wait as long as actions and navigations do (Playwright's own default is 5 s): a save that
+# reloads the page on a loaded machine may take longer than 5 s without anything being wrong.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 class InFlight:
