@@ -1,10 +1,15 @@
-"""Writes for accounts: issuing and revoking API tokens, and the audit of account changes."""
+"""Writes for accounts: issuing and revoking API tokens and integration keys, and the audit of
+account changes."""
+
+import ipaddress
+import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ApiToken, User, hash_token
+from accounts.models import ApiToken, IntegrationKey, IntegrationScope, User, hash_token
 from audit.choices import Action
 from audit.services import record_event
 
@@ -93,3 +98,65 @@ def record_access_changed(*, user: User, by: User, before: set[str], after: set[
 def record_password_set(*, user: User, by: User) -> None:
     """An admin set (or reset, or made unusable) another account's password."""
     record_event(actor=by, action=Action.PASSWORD_SET, record=user, changed_fields=["password"])
+
+
+@transaction.atomic
+def create_integration_key(
+    *,
+    by: User,
+    name: str,
+    scopes: list[str],
+    expires_at,
+    allowed_ips: list[str] | None = None,
+    rate_per_minute: int = 120,
+) -> tuple[IntegrationKey, str]:
+    """A new key with its own account; returns the row and the key itself, shown only once."""
+    unknown = sorted(set(scopes) - set(IntegrationScope.values))
+    if unknown or not scopes:
+        raise ValidationError({"scopes": f"Choose scopes from {', '.join(IntegrationScope.values)}."})
+    networks = []
+    for network in allowed_ips or []:
+        try:
+            networks.append(str(ipaddress.ip_network(network.strip(), strict=False)))
+        except ValueError:
+            raise ValidationError({"allowed_ips": f"{network!r} is not an IP address or network."}) from None
+    if expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    raw = IntegrationKey.generate_raw()
+    public_id = uuid.uuid4()
+    account = User(
+        username=f"integration-{public_id.hex[:12]}",
+        first_name=name[:150],
+        last_name="(integration)",
+        is_integration=True,
+    )
+    account.set_unusable_password()
+    account.save()
+    key = IntegrationKey(
+        public_id=public_id,
+        name=name,
+        account=account,
+        digest=hash_token(raw),
+        prefix=raw[:10],
+        scopes=sorted(set(scopes)),
+        allowed_ips=networks,
+        rate_per_minute=rate_per_minute,
+        expires_at=expires_at,
+        created_by=by,
+    )
+    key.full_clean(exclude=["account", "created_by"])
+    key.save()
+    record_event(actor=by, action=Action.TOKEN_ISSUED, record=key, changed_fields=key.scopes)
+    return key, raw
+
+
+@transaction.atomic
+def revoke_integration_key(*, key: IntegrationKey, by: User) -> IntegrationKey:
+    """The key stops working at once; it and its account stay, for the audit trail."""
+    key = IntegrationKey.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.revoked_by = by
+        key.save(update_fields=["revoked_at", "revoked_by"])
+        record_event(actor=by, action=Action.TOKEN_REVOKED, record=key)
+    return key

@@ -40,5 +40,7 @@ class Channel(models.TextChoices):
     PAGE = "page", _("Web page")
     API = "api", _("API")
     FHIR = "fhir", _("FHIR API")
+    INTEGRATION = "integration", _("Integration key")
+    IMPORT = "import", _("Patient import")
     ADMIN = "admin", _("Admin")
     SYSTEM = "system", _("System (command or job)")

@@ -30,7 +30,7 @@ class AuditEvent(models.Model):
     )
     actor_username = models.CharField(max_length=150, blank=True, help_text=_("As typed, for failed logins."))
     action = models.CharField(max_length=20, choices=Action)
-    channel = models.CharField(max_length=10, choices=Channel)
+    channel = models.CharField(max_length=12, choices=Channel)
     ip_address = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
     record_type = models.CharField(max_length=60, blank=True)
     record_id = models.UUIDField(null=True, blank=True)

@@ -153,6 +153,8 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out usernames before any password check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # An integration key's account holds the permissions of its scopes (accounts.scopes).
+    "accounts.backends.IntegrationScopeBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -300,7 +302,9 @@ API_TOKEN_TTL = timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 10))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.IntegrationKeyAuthentication",
         "accounts.authentication.ExpiringTokenAuthentication",
+        "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -11,7 +11,7 @@ from accounts.forms import LoginForm
 from buffalo_ot import views
 from episodes.api.views import CaseloadView, CertificationViewSet, EpisodeViewSet
 from evaluations.api.instruments import InstrumentViewSet
-from evaluations.api.views import EvaluationViewSet
+from evaluations.api.views import EvaluationReportView, EvaluationViewSet
 from occupations.api.views import CATALOGUE_VIEWSETS
 from patients.api.views import PatientViewSet
 
@@ -37,6 +37,7 @@ api_urls = [
         ),
         name="docs",
     ),
+    path("evaluations/<uuid:id>/report.pdf", EvaluationReportView.as_view(), name="evaluation-report-pdf"),
     *router.urls,
 ]
 

@@ -90,9 +90,10 @@ def list_evaluations(*, viewer: User) -> EvaluationQuerySet:
     separate permission (see fetch_record)."""
     if not viewer.has_perm("evaluations.view_evaluation"):
         return Evaluation.objects.none()
-    return Evaluation.objects.select_related(
+    evaluations = Evaluation.objects.select_related(
         "patient", "therapist", "signed_by", "previous_evaluation"
     ).defer("assessment_summary", "home_program")
+    return evaluations.signed() if viewer.is_integration else evaluations  # a key never sees a draft
 
 
 def can_read_content(viewer: User) -> bool:
@@ -106,7 +107,7 @@ def check_content_access(*, viewer: User, public_id: UUID | str) -> None:
     if not viewer.has_perm("evaluations.view_evaluation"):
         raise Evaluation.DoesNotExist
     if not can_read_content(viewer):
-        if not Evaluation.objects.filter(public_id=public_id).exists():
+        if not list_evaluations(viewer=viewer).filter(public_id=public_id).exists():
             raise Evaluation.DoesNotExist
         raise PermissionDenied("Your role may see that this evaluation exists, not its content.")
 
@@ -132,6 +133,8 @@ def fetch_record(
     Raises Evaluation.DoesNotExist or PermissionDenied as check_content_access."""
     check_content_access(viewer=viewer, public_id=public_id)
     query = Evaluation.objects.select_related(*RECORD_RELATIONS)
+    if viewer.is_integration:
+        query = query.signed()  # a key never reads a draft
     if for_update:
         query = query.select_for_update(of=("self",))
     evaluation = query.get(public_id=public_id)
@@ -185,6 +188,33 @@ def signed_records() -> Iterable[EvaluationRecord]:
     )
     for evaluation in evaluations.iterator(chunk_size=100):
         yield EvaluationRecord(evaluation)
+
+
+def signed_records_of(
+    *, viewer: User, patient: Patient, on_or_after: date | None = None, on_or_before: date | None = None
+) -> list[EvaluationRecord]:
+    """The patient's signed evaluations, newest first, with all their content, addenda and kept
+    reports (a fixed number of queries whatever their number): what the FHIR API serves. Empty
+    for a viewer who may not read content."""
+    if not can_read_content(viewer):
+        return []
+    evaluations = Evaluation.objects.filter(patient=patient).signed()
+    if on_or_after is not None:
+        evaluations = evaluations.filter(date_of_service__gte=on_or_after)
+    if on_or_before is not None:
+        evaluations = evaluations.filter(date_of_service__lte=on_or_before)
+    loaded = list(
+        evaluations.select_related(*(name for name in RECORD_RELATIONS if name != "patient"))
+        .prefetch_related(
+            *_row_prefetches(ALL_ROW_TABLES),
+            Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+            "signed_reports",
+        )
+        .order_by(*EVALUATION_LIST_ORDER)
+    )
+    for evaluation in loaded:
+        evaluation.patient = patient  # already loaded
+    return [EvaluationRecord(evaluation) for evaluation in loaded]
 
 
 def list_signable_baselines(*, viewer: User, patient: Patient) -> EvaluationQuerySet:

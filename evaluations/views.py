@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from common.exceptions import Conflict, StaleVersion
-from evaluations.choices import EvaluationStatus
 from evaluations.forms import (
     AddendumForm,
     DateOfServiceForm,
@@ -31,10 +30,10 @@ from evaluations.interpretation import EvaluationRecord
 from evaluations.interpretation.record import DEFICIT_SECTIONS
 from evaluations.interpretation.trends import trend_series
 from evaluations.models import Evaluation
-from evaluations.pdf import kept_report, report_pdf
 from evaluations.presentation.conflicts import as_content, differences, resolve
 from evaluations.presentation.menu import section_menu
 from evaluations.presentation.pages import evaluation_context, report_context, trend_charts
+from evaluations.reports import deliver_report, report_filename
 from evaluations.sections import (
     ADL_CHECKLIST,
     ASSESSMENT_AND_PLAN,
@@ -60,7 +59,6 @@ from evaluations.services import (
     forget_section_draft,
     keep_section_draft,
     record_evaluation_access_denied,
-    record_evaluation_exported,
     record_evaluation_viewed,
     record_evaluations_listed,
     return_for_changes,
@@ -70,7 +68,6 @@ from evaluations.services import (
     submit_for_cosignature,
     verify_seal,
 )
-from evaluations.tasks import render_signed_report
 from patients.models import Patient
 from patients.selectors import get_patient
 
@@ -189,27 +186,14 @@ def evaluation_report(request, public_id):
 
 @permission_required("evaluations.view_evaluation", raise_exception=True)
 def evaluation_report_pdf(request, public_id):
-    """The same report as a PDF. Producing it is an export of health information, and audited.
-
-    A signed evaluation's PDF is rendered once by the background worker (at signing, and at each
-    addendum) and served from storage after its seal and its own SHA-256 are checked; a draft, or
-    a signed one not yet kept, is rendered here."""
-    signed = Evaluation.objects.filter(public_id=public_id, status=EvaluationStatus.SIGNED).exists()
-    pdf, seal = None, None
-    if signed:
-        record = _record_or_404(request, public_id)  # every section, for the seal; not the trends
-        seal = verify_seal(record=record, by=request.user)
-        pdf = kept_report(record, seal)
-        if pdf is None:
-            render_signed_report.enqueue(str(record.evaluation.public_id))  # kept for next time
-    if pdf is None:
-        record = _record_or_404(request, public_id, baseline=True, history=True)
-        if seal is None:  # one check (and one alert, if it fails) per request
-            seal = verify_seal(record=record, by=request.user)
-        pdf = report_pdf(record, seal, request=request)
-    evaluation = record.evaluation
-    record_evaluation_exported(evaluation=evaluation, by=request.user)
-    name = f"{evaluation.patient.mrn}-{evaluation.date_of_service:%Y%m%d}-{evaluation.kind}.pdf"
+    """The same report as a PDF (evaluations.reports: kept for a signed one, rendered for a draft)."""
+    evaluation, pdf = deliver_report(
+        public_id=public_id,
+        by=request.user,
+        fetch=lambda **loading: _record_or_404(request, public_id, **loading),
+        request=request,
+    )
+    name = report_filename(evaluation)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "no-store"

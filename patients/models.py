@@ -198,3 +198,36 @@ class MedicalRecordNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return str(self.last_value)
+
+
+class PatientImport(models.Model):
+    """A CSV file of patients from another system, as uploaded, with the check of each row (the
+    dry run) and, once a clinic admin has started it, how far the import got and what each row
+    became. Kept as the record of where imported patients came from."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    filename = models.CharField(_("file"), max_length=200)
+    content = models.TextField(_("content"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    report = models.JSONField(_("row by row"), default=list)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    finished_at = models.DateTimeField(_("import finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("patient import")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def state(self) -> str:
+        if self.finished_at is not None:
+            return "finished"
+        return "running" if self.started_at is not None else "checked"

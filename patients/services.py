@@ -86,19 +86,38 @@ def _clean_details(details: dict[str, Any]) -> dict[str, Any]:
 def _serialize_identity_checks(patient: Patient) -> None:
     """Registrations of the same person (same name and birth date, or same phone) take turns, so
     the second one's duplicate check sees the first one's row instead of both passing at once."""
-    names = [
-        "patient-identity:"
-        + "|".join(
-            (
-                patient.given_name.strip().casefold(),
-                patient.family_name.strip().casefold(),
-                str(patient.date_of_birth),
+    lock_identities([patient])
+
+
+def lock_identities(patients: list[Patient]) -> None:
+    """Hold, until the transaction ends, the identity locks of these (unsaved) patients: the lock a
+    registration of the same person takes before its duplicate check (an import takes a batch's)."""
+    names = []
+    for patient in patients:
+        names.append(
+            "patient-identity:"
+            + "|".join(
+                (
+                    patient.given_name.strip().casefold(),
+                    patient.family_name.strip().casefold(),
+                    str(patient.date_of_birth),
+                )
             )
         )
-    ]
-    if patient.phone:
-        names.append(f"patient-phone:{patient.phone}")
+        if patient.phone:
+            names.append(f"patient-phone:{patient.phone}")
     lock_for_transaction(*names)
+
+
+# The model's constraints restate what its fields already check with a message (sex and language
+# among their choices) or concern archiving (never set at registration); the database enforces
+# them all. Checking them again in Python costs a query each (tests/patients: a new constraint
+# must be added to this reasoning or checked here).
+CONSTRAINTS_COVERED_BY_FIELDS = (
+    "patient_sex_known_code",
+    "patient_language_known_code",
+    "patient_archive_attributed",
+)
 
 
 @transaction.atomic
@@ -110,7 +129,8 @@ def register_patient(*, by: User, confirmed_not_duplicate: bool = False, **detai
     """
     details = _clean_details(details)
     patient = Patient(**details, registered_by=by, updated_by=by)
-    patient.full_clean(exclude=["mrn", "registered_by", "updated_by"])
+    # Constraints: see CONSTRAINTS_COVERED_BY_FIELDS.
+    patient.full_clean(exclude=["mrn", "registered_by", "updated_by"], validate_constraints=False)
     if not confirmed_not_duplicate:
         _serialize_identity_checks(patient)
         matches = find_possible_duplicates(

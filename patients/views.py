@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,7 +17,8 @@ from common.exceptions import StaleVersion
 from common.keyset import InvalidCursor, keyset_page
 from patients.chart import panels_for
 from patients.forms import ArchiveForm, PatientForm, PatientSearchForm
-from patients.models import Patient
+from patients.imports import MAX_BYTES, CsvProblem, check_file, summary
+from patients.models import Patient, PatientImport
 from patients.selectors import for_paging, get_patient, list_patients
 from patients.services import (
     ArchivedPatient,
@@ -28,6 +31,7 @@ from patients.services import (
     restore_patient,
     update_patient,
 )
+from patients.tasks import import_patients
 
 PAGE_SIZE = 25
 TRAIL_PAGE_SIZE = 50
@@ -234,4 +238,74 @@ def patient_audit_trail(request, public_id):
         "patients/audit_trail.html",
         {"patient": patient, "form": form, "page": page, "querystring": querystring.urlencode()},
         status=400 if form.errors else 200,
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="One patient per row; a header row naming the columns (family name, given name, date of "
+        "birth and sex are needed). Nobody is created until you have seen the check and started the import.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it.")
+        try:
+            return upload.name, upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text: save it as CSV UTF-8.") from None
+
+
+@permission_required("patients.add_patientimport", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def patient_import(request):
+    """Upload a CSV file: it is checked row by row (nothing is created yet)."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        name, text = form.cleaned_data["file"]
+        try:
+            job = check_file(text=text, filename=name, by=request.user)
+        except CsvProblem as problem:
+            form.add_error("file", str(problem))
+        else:
+            return redirect("patients:import_detail", public_id=job.public_id)
+    recent = PatientImport.objects.select_related("uploaded_by").defer("content", "report")[:10]
+    return render(request, "patients/import.html", {"form": form, "recent": recent})
+
+
+@permission_required("patients.add_patientimport", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def patient_import_detail(request, public_id):
+    """The check of each row; starting the import (in the background worker); its progress."""
+    job = PatientImport.objects.defer("content").filter(public_id=public_id).first()
+    if job is None:
+        raise Http404("No such import.")
+    if request.method == "POST":
+        with transaction.atomic():
+            started = PatientImport.objects.filter(pk=job.pk, started_at__isnull=True).update(
+                started_at=timezone.now(), started_by=request.user
+            )
+            if started:
+                public = str(job.public_id)
+                transaction.on_commit(lambda: import_patients.enqueue(public))
+        if started:
+            messages.success(request, "The import has started: this page follows it.")
+        return redirect("patients:import_detail", public_id=job.public_id)
+    counts = summary(job.report)
+    problems = [row for row in job.report if row["outcome"] not in ("create", "created")]
+    fine = [row for row in job.report if row["outcome"] in ("create", "created")]
+    return render(
+        request,
+        "patients/import_detail.html",
+        {
+            "job": job,
+            "counts": counts,
+            "to_create": counts.get("create", 0),
+            "problems": problems,
+            "fine": fine[:100],
+            "more_fine": max(0, len(fine) - 100),
+            "percent": round(100 * job.processed / job.rows) if job.rows else 100,
+        },
     )

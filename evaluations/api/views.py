@@ -3,13 +3,16 @@ from typing import cast
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import User
 from common.api import (
@@ -20,7 +23,7 @@ from common.api import (
     requires,
     with_etag,
 )
-from common.exceptions import check_version
+from common.exceptions import Conflict, check_version
 from evaluations.api.serializers import (
     AddendumSerializer,
     EvaluationCreateSerializer,
@@ -34,6 +37,7 @@ from evaluations.api.serializers import (
 from evaluations.choices import EvaluationKind, EvaluationStatus
 from evaluations.interpretation import EvaluationRecord
 from evaluations.models import Evaluation
+from evaluations.reports import deliver_report, report_filename
 from evaluations.sections import SECTIONS_BY_KEY
 from evaluations.selectors import (
     EVALUATION_LIST_ORDER,
@@ -342,4 +346,70 @@ class EvaluationViewSet(
         )
         response = Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)
         response["ETag"] = f'"{evaluation.version + 1}"'
+        return response
+
+
+class PDFRenderer(BaseRenderer):
+    """application/pdf: the view's bytes as they are (errors are rendered as JSON, see below)."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class NotSigned(Conflict):
+    code = "not_signed"
+
+
+@extend_schema(
+    summary="The signed report as a PDF",
+    description="The report of a signed evaluation, as signed (with any addenda): the same file the "
+    "evaluation's page offers. A draft's report is not served here (409). Every download is audited.",
+    responses={
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
+        403: FORBIDDEN,
+        404: OpenApiResponse(description="No such evaluation."),
+        409: CONFLICT,
+    },
+)
+class EvaluationReportView(APIView):
+    """GET /api/v1/evaluations/{id}/report.pdf"""
+
+    permission_classes = [IsAuthenticated, requires("evaluations.view_evaluation")]
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    def handle_exception(self, exc):
+        """Errors are JSON, whatever the client accepted (as in the rest of the API)."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    def get(self, request, id):
+        viewer = cast(User, request.user)
+        try:
+            check_content_access(viewer=viewer, public_id=id)
+        except Evaluation.DoesNotExist:
+            raise NotFound("No such evaluation.") from None
+        except PermissionDenied:
+            record_evaluation_access_denied(public_id=id, by=viewer)
+            raise
+        state = list_evaluations(viewer=viewer).filter(public_id=id).values_list("status", flat=True).first()
+        if state is None:
+            raise NotFound("No such evaluation.")
+        if state != EvaluationStatus.SIGNED:
+            raise NotSigned("This evaluation is not signed: only a signed report is served here.")
+        evaluation, pdf = deliver_report(
+            public_id=id,
+            by=viewer,
+            fetch=lambda **loading: fetch_record(viewer=viewer, public_id=id, **loading),
+            request=request._request,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{report_filename(evaluation)}"'
+        response["Cache-Control"] = "no-store"
         return response

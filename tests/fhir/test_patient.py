@@ -74,9 +74,16 @@ def test_the_capability_statement_says_exactly_what_is_served(fhir):
     assert response.status_code == 200 and response["Content-Type"].startswith("application/fhir+json")
     statement = valid(response.json())
     assert (statement["fhirVersion"], statement["kind"]) == ("4.0.1", "instance")
-    (resource,) = statement["rest"][0]["resource"]
-    assert resource["type"] == "Patient"
-    assert [i["code"] for i in resource["interaction"]] == ["read", "search-type"]
+    resources = {resource["type"]: resource for resource in statement["rest"][0]["resource"]}
+    # exactly the routes: a type with /<type>/<id> is read, with /<type> searched
+    from fhir_r4.urls import urlpatterns
+
+    routes = [str(pattern.pattern) for pattern in urlpatterns if str(pattern.pattern) != "metadata"]
+    assert {route.split("/")[0] for route in routes} == set(resources)
+    for kind, resource in resources.items():
+        expected = ["read", *(["search-type"] if kind in routes else [])]
+        assert [i["code"] for i in resource["interaction"]] == expected, kind
+    resource = resources["Patient"]
     assert {p["name"] for p in resource["searchParam"]} == {
         "_id",
         "identifier",
@@ -88,6 +95,16 @@ def test_the_capability_statement_says_exactly_what_is_served(fhir):
         "_count",
         "_total",
     }
+    assert {p["name"] for p in resources["Observation"]["searchParam"]} == {
+        "patient",
+        "subject",
+        "code",
+        "category",
+        "date",
+        "_count",
+    }
+    assert {p["name"] for p in resources["Questionnaire"]["searchParam"]} == {"_id", "url"}
+    assert resources["Observation"]["searchInclude"] == ["Observation:patient", "Observation:subject"]
 
 
 def test_a_patient_reads_as_a_valid_r4_patient_and_the_read_is_audited(fhir, therapist, register):
