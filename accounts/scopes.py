@@ -51,6 +51,8 @@ _allow(
     ]
     + ["fhir:practitioner-read"],
 )
+_allow(Scope.EXPORT, ["fhir:export", "fhir:patient-export", "fhir:export-status", "fhir:export-file"])
+_allow(Scope.EXPORT, ["fhir:export-status"], ("DELETE",))
 _allow(REFERENCE, ["api:instrument-list", "api:instrument-detail"])
 CATALOGUES = (
     "activities",
@@ -82,7 +84,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {"patients.view_patient", "evaluations.view_evaluation", "patients.view_clinical"}
     ),
     Scope.EXPORT: frozenset(
-        {"patients.view_patient", "evaluations.view_evaluation", "patients.view_clinical"}
+        {
+            "patients.view_patient",
+            "evaluations.view_evaluation",
+            "patients.view_clinical",
+            "fhir_r4.run_bulk_export",
+        }
     ),
     Scope.VISITS_WRITE: frozenset({"episodes.view_episode", "episodes.view_visit", "episodes.add_visit"}),
 }

@@ -295,6 +295,10 @@ CLINIC_STATE = os.environ.get("CLINIC_STATE", "NY")  # pre-filled on new registr
 CLINIC_AREA_CODES = env_list("CLINIC_AREA_CODES", "716")
 # The base of the clinic's own FHIR identifier systems (the MRN is `<base>/mrn`): set it to a URI
 # the clinic controls, and never change it once records have been shared.
+# Bulk export: patients per chunk (one checkpoint each), and how long a running export may show
+# no progress before a status poll queues it again (it resumes from its checkpoint).
+FHIR_EXPORT_CHUNK = env_int("FHIR_EXPORT_CHUNK", 200)
+FHIR_EXPORT_STALL_SECONDS = env_int("FHIR_EXPORT_STALL_SECONDS", 300)
 FHIR_SYSTEM_BASE = os.environ.get("FHIR_SYSTEM_BASE", "https://buffalo-ot.example/fhir").rstrip("/")
 
 # API tokens expire; integrations ask for a new one with their credentials.

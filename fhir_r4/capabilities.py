@@ -53,8 +53,15 @@ class Metadata(FhirView):
     authentication_classes: list = []
 
     def get(self, request):
+        patient = _resource("Patient", PATIENT_SEARCH_PARAMS)
+        patient["operation"] = [
+            {
+                "name": "export",
+                "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export",
+            }
+        ]
         resources = [
-            _resource("Patient", PATIENT_SEARCH_PARAMS),
+            patient,
             _resource("Practitioner", [], search=False),
             _resource(
                 "Questionnaire",
@@ -88,6 +95,14 @@ class Metadata(FhirView):
                                 "(POST /api/v1/auth/token/). Every read is audited.",
                             },
                             "resource": resources,
+                            "operation": [
+                                {
+                                    "name": "export",
+                                    "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+                                    "documentation": "Bulk Data export of every patient (Prefer: respond-async; "
+                                    "_type, _since); needs the export scope or permission.",
+                                }
+                            ],
                         }
                     ],
                 }

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from fhir_r4 import capabilities, clinical_views, views
+from fhir_r4 import capabilities, clinical_views, export_views, views
 
 app_name = "fhir"
 
 urlpatterns = [
     path("metadata", capabilities.Metadata.as_view(), name="metadata"),
+    path("$export", export_views.ExportKickOff.as_view(), name="export"),
+    path("Patient/$export", export_views.PatientExportKickOff.as_view(), name="patient-export"),
+    path("$export-status/<uuid:id>", export_views.ExportStatus.as_view(), name="export-status"),
+    path("$export-file/<uuid:id>/<str:name>", export_views.ExportFile.as_view(), name="export-file"),
     path("Patient", views.PatientSearch.as_view(), name="patient-search"),
     path("Patient/<str:id>", views.PatientRead.as_view(), name="patient-read"),
     path("Practitioner/<str:id>", clinical_views.PractitionerRead.as_view(), name="practitioner-read"),

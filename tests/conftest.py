@@ -124,7 +124,7 @@ def patient(front_desk):
     )
 
 
-PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations", "episodes")
+PROJECT_APPS = ("accounts", "audit", "patients", "occupations", "evaluations", "episodes", "fhir_r4")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-from typing import cast
+from types import SimpleNamespace
+from typing import Any, cast
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -361,6 +363,12 @@ class PDFRenderer(BaseRenderer):
         return data
 
 
+class NoFormatParameter(DefaultContentNegotiation):
+    """The file is a PDF by its address: `?format=` chooses nothing here (Accept still does)."""
+
+    settings = cast(Any, SimpleNamespace(URL_FORMAT_OVERRIDE=None))  # only the override is read
+
+
 class NotSigned(Conflict):
     code = "not_signed"
 
@@ -369,6 +377,7 @@ class NotSigned(Conflict):
     summary="The signed report as a PDF",
     description="The report of a signed evaluation, as signed (with any addenda): the same file the "
     "evaluation's page offers. A draft's report is not served here (409). Every download is audited.",
+    parameters=[OpenApiParameter("format", exclude=True)],
     responses={
         (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
         403: FORBIDDEN,
@@ -381,6 +390,7 @@ class EvaluationReportView(APIView):
 
     permission_classes = [IsAuthenticated, requires("evaluations.view_evaluation")]
     renderer_classes = [JSONRenderer, PDFRenderer]
+    content_negotiation_class = NoFormatParameter
 
     def handle_exception(self, exc):
         """Errors are JSON, whatever the client accepted (as in the rest of the API)."""

@@ -94,6 +94,7 @@ def ids(demo):
         if Visit.objects.exists()
         else "00000000-0000-0000-0000-000000000000",
         "key": "moca",
+        "name": "Patient.ndjson",
         "code": "x",
         "signed": str(signed.public_id),
         "patient": str(signed.patient.public_id),

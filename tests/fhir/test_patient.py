@@ -78,11 +78,18 @@ def test_the_capability_statement_says_exactly_what_is_served(fhir):
     # exactly the routes: a type with /<type>/<id> is read, with /<type> searched
     from fhir_r4.urls import urlpatterns
 
-    routes = [str(pattern.pattern) for pattern in urlpatterns if str(pattern.pattern) != "metadata"]
+    routes = [
+        str(pattern.pattern)
+        for pattern in urlpatterns
+        if str(pattern.pattern) != "metadata" and not str(pattern.pattern).startswith("$")
+    ]
     assert {route.split("/")[0] for route in routes} == set(resources)
     for kind, resource in resources.items():
         expected = ["read", *(["search-type"] if kind in routes else [])]
         assert [i["code"] for i in resource["interaction"]] == expected, kind
+    # the bulk export: system level and Patient level, as operations
+    assert [o["name"] for o in statement["rest"][0]["operation"]] == ["export"]
+    assert [o["name"] for o in resources["Patient"]["operation"]] == ["export"]
     resource = resources["Patient"]
     assert {p["name"] for p in resource["searchParam"]} == {
         "_id",
