@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format migrations-check deploy-check api-fuzz bench pdf-deps system-deps clean
+.PHONY: run serve test test-redis lint format migrations-check deploy-check api-fuzz bench pdf-deps system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ run: $(STAMP) pdf-deps
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py episode_clock --schedule
 	@echo "Serving on http://127.0.0.1:8000/ with the background worker (log in with a demo user above; Ctrl-C stops both)"
-	DEBUG=1 $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	DEBUG=1 $(BIN)/python manage.py jobs_worker --interval 2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -30,7 +30,7 @@ serve: $(STAMP) pdf-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py episode_clock --schedule
-	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py jobs_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn buffalo_ot.wsgi:application --config gunicorn.conf.py
 
@@ -58,6 +58,14 @@ system-deps:
 
 test: $(STAMP) system-deps
 	SECRET_KEY=test-only-not-secret $(BIN)/pytest
+
+# The background jobs' tests again on the Redis-backed backend (django-tasks-rq), against the
+# Redis in TEST_REDIS_URL (a database of its own: each test empties it).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+REDIS_TESTS := tests/fhir/test_export.py tests/patients/test_import.py \
+  tests/episodes/test_daily.py::test_the_daily_job_runs_in_the_worker_and_queues_the_next_morning
+test-redis: $(STAMP)
+	SECRET_KEY=test-only-not-secret TASKS_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(REDIS_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -377,16 +377,18 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA")
 
-# Background jobs (sending plans of care, reminders): Django's task framework through the
-# django-tasks backport. The database backend needs nothing more than the database; `make run`
-# starts its worker (`manage.py db_worker`) beside the server. README, "Background jobs", names
-# a Redis-backed backend for several servers.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
-}
+# Background jobs (sending plans of care, reminders, exports, imports): Django's task framework
+# through the django-tasks backport. The database backend needs nothing more than the database;
+# `make run` starts its worker (`manage.py db_worker`) beside the server. With TASKS_REDIS_URL set
+# the jobs go through Redis instead (django-tasks-rq on RQ), for deployments with several job
+# workers; README, "Background jobs".
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "")
+if TASKS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TASK_ATTEMPTS = env_int(
     "TASK_ATTEMPTS", 5
 )  # a failing job is retried, with a growing pause, then shown as failed

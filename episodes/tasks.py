@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from common.jobs import next_waiting_run
 from episodes.models import Sending
 from episodes.services import new_link_token
 
@@ -72,15 +73,9 @@ def _next_morning():
 
 def schedule_daily_clock():
     """Queue the daily run unless one is already waiting (idempotent: `make run` calls it at start)."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = (
-        DBTaskResult.objects.filter(task_path=daily_clock.module_path, status="READY")
-        .order_by("run_after")
-        .first()
-    )
+    waiting = next_waiting_run(daily_clock)
     if waiting is not None:
-        return timezone.localtime(waiting.run_after)
+        return timezone.localtime(waiting)
     when = _next_morning()
     daily_clock.using(run_after=when).enqueue()
     return when

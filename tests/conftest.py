@@ -26,6 +26,12 @@ def test_settings(settings, tmp_path_factory):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    if settings.TASKS_REDIS_URL:
+        # The Redis job backend (`make test-redis`): the queue lives outside the test database,
+        # so each test starts from an empty one (the test run has a Redis database of its own).
+        import django_rq
+
+        django_rq.get_connection("default").flushdb()
 
 
 @pytest.fixture

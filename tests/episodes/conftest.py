@@ -25,5 +25,6 @@ def episode(therapist, evaluation):
 
 
 def run_jobs() -> None:
-    """The background worker, as `make run` starts it: run every queued job, then stop."""
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    """The background worker of the configured backend, as `make run` starts it: run every
+    queued job, then stop."""
+    call_command("jobs_worker", batch=True, verbosity=0)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from common.jobs import waiting_runs
 from episodes.daily import SYSTEM_ACTOR, run_episode_clock
 from episodes.tasks import daily_clock, schedule_daily_clock
 from tests.episodes.conftest import run_jobs
@@ -55,16 +56,13 @@ def test_the_command_runs_the_clock(overdue_episode, capsys):
 
 @committed
 def test_the_daily_job_runs_in_the_worker_and_queues_the_next_morning(overdue_episode):
-    from django_tasks_db.models import DBTaskResult
-
     first = schedule_daily_clock()
     assert schedule_daily_clock() == first  # once only
     assert first > timezone.localtime() and first.hour == 6
     daily_clock.enqueue()  # as if the morning had come
     run_jobs()
     assert AuditEvent.objects.filter(action="overdue").count() == 1
-    waiting = DBTaskResult.objects.filter(task_path=daily_clock.module_path, status="READY")
-    assert waiting.count() == 1  # the next morning's, queued once
+    assert waiting_runs(daily_clock) == [first]  # the next morning's, queued once
 
 
 def test_clinic_admins_see_the_background_jobs_in_the_admin(page_client, clinic_admin, overdue_episode):

@@ -58,6 +58,21 @@ def lines(client, url, raw):
     return [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
 
 
+def kill_with_children(pid):
+    """SIGKILL a worker and the process it forked for the job (an RQ worker's "work horse" runs
+    the job in a session of its own, so killing the worker's process group would spare it)."""
+    children = [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent(stat) == pid]
+    for victim in (*children, pid):
+        os.kill(victim, signal.SIGKILL)
+
+
+def _parent(stat):
+    try:
+        return int(stat.read_text().split(") ", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None  # the process ended while we looked
+
+
 @committed
 def test_an_export_key_exports_every_patient_through_the_worker(client, settings):
     settings.ALLOW_DEMO_DATA = True
@@ -157,7 +172,7 @@ def test_a_worker_killed_mid_export_is_started_again_and_finishes_without_duplic
 
     def worker(*args):
         return subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", *args],
+            [sys.executable, "manage.py", "jobs_worker", "--no-reload", *args],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -171,7 +186,7 @@ def test_a_worker_killed_mid_export_is_started_again_and_finishes_without_duplic
         if job.patients_done >= 30:
             break
         time.sleep(0.05)
-    first.send_signal(signal.SIGKILL)
+    kill_with_children(first.pid)
     first.wait()
     job.refresh_from_db()
     assert job.state == "running" and 30 <= job.patients_done < job.patients_total
