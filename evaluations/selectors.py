@@ -217,14 +217,20 @@ def signed_records_of(
     return [EvaluationRecord(evaluation) for evaluation in loaded]
 
 
-def signed_records_for_export(patients: list[Patient], signed_since=None) -> list[EvaluationRecord]:
+def signed_records_for_export(patients: list[Patient], changed_since=None) -> list[EvaluationRecord]:
     """The signed evaluations of these patients (a bulk export's chunk), newest first per patient,
-    with all their content, addenda and kept reports: a fixed number of queries per chunk. For
-    system jobs whose requester's access was checked when the job was asked for."""
+    with all their content, addenda and kept reports: a fixed number of queries per chunk. With
+    `changed_since`, only patients with an evaluation signed or given an addendum since then, but
+    all of their signed evaluations: a new signing changes the earlier plan's and goals' status
+    too. For system jobs whose requester's access was checked when the job was asked for."""
     by_pk = {patient.pk: patient for patient in patients}
     evaluations = Evaluation.objects.filter(patient__in=list(by_pk)).signed()
-    if signed_since is not None:
-        evaluations = evaluations.filter(signed_at__gte=signed_since)
+    if changed_since is not None:
+        signed = Evaluation.objects.signed().filter(patient=OuterRef("patient"), signed_at__gte=changed_since)
+        amended = Addendum.objects.filter(
+            evaluation__patient=OuterRef("patient"), created_at__gte=changed_since
+        )
+        evaluations = evaluations.filter(Exists(signed) | Exists(amended))
     loaded = list(
         evaluations.select_related(*(name for name in RECORD_RELATIONS if name != "patient"))
         .prefetch_related(

@@ -254,26 +254,6 @@ class ObservationSearch(ClinicalSearch):
         return all(_on(effective, value) for value in params.getlist("date"))
 
 
-class GoalSearch(ClinicalSearch):
-    resource_type = "Goal"
-
-
-class CarePlanSearch(ClinicalSearch):
-    resource_type = "CarePlan"
-
-
-class DocumentReferenceSearch(ClinicalSearch):
-    resource_type = "DocumentReference"
-
-
-class CompositionSearch(ClinicalSearch):
-    resource_type = "Composition"
-
-
-class QuestionnaireResponseSearch(ClinicalSearch):
-    resource_type = "QuestionnaireResponse"
-
-
 class ConditionSearch(ClinicalSearch):
     resource_type = "Condition"
     permission_classes = PATIENT_READERS
@@ -321,30 +301,6 @@ class ClinicalRead(FhirView):
             raise missing
         record_evaluation_viewed(evaluation=record.evaluation, by=request.user)
         return Response(checked(built.resource))
-
-
-class ObservationRead(ClinicalRead):
-    resource_type = "Observation"
-
-
-class GoalRead(ClinicalRead):
-    resource_type = "Goal"
-
-
-class CarePlanRead(ClinicalRead):
-    resource_type = "CarePlan"
-
-
-class DocumentReferenceRead(ClinicalRead):
-    resource_type = "DocumentReference"
-
-
-class CompositionRead(ClinicalRead):
-    resource_type = "Composition"
-
-
-class QuestionnaireResponseRead(ClinicalRead):
-    resource_type = "QuestionnaireResponse"
 
 
 class QuestionnaireSearch(FhirView):

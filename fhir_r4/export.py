@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -75,7 +75,7 @@ def _chunk_lines(job: BulkExport, patients: list[Patient]) -> dict[str, list[byt
                 lines["Condition"] += [_line(built.resource) for built in conditions(patient)]
     clinical = [kind for kind in lines if kind not in ("Patient", "Condition")]
     if clinical:
-        records = signed_records_for_export(patients, signed_since=since)
+        records = signed_records_for_export(patients, changed_since=since)
         current: set[int] = set()
         seen: set[int] = set()
         for record in records:  # newest first per patient: the first is the plan in force
@@ -132,7 +132,7 @@ def run_export(public_id: Any) -> BulkExport:
         with transaction.atomic():
             updated = BulkExport.objects.filter(pk=job.pk, state=BulkExport.State.RUNNING).update(
                 checkpoint={"after": after, "files": files},
-                patients_done=patients.filter(pk__lte=after).count(),
+                patients_done=F("patients_done") + len(chunk),
                 heartbeat=timezone.now(),
             )
         if not updated:

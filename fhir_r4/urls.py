@@ -16,31 +16,29 @@ urlpatterns = [
     path("Condition", clinical_views.ConditionSearch.as_view(), name="condition-search"),
     path("Condition/<str:id>", clinical_views.ConditionRead.as_view(), name="condition-read"),
     path("Observation", clinical_views.ObservationSearch.as_view(), name="observation-search"),
-    path("Observation/<str:id>", clinical_views.ObservationRead.as_view(), name="observation-read"),
-    path("Goal", clinical_views.GoalSearch.as_view(), name="goal-search"),
-    path("Goal/<str:id>", clinical_views.GoalRead.as_view(), name="goal-read"),
-    path("CarePlan", clinical_views.CarePlanSearch.as_view(), name="careplan-search"),
-    path("CarePlan/<str:id>", clinical_views.CarePlanRead.as_view(), name="careplan-read"),
-    path(
-        "DocumentReference", clinical_views.DocumentReferenceSearch.as_view(), name="documentreference-search"
-    ),
-    path(
-        "DocumentReference/<str:id>",
-        clinical_views.DocumentReferenceRead.as_view(),
-        name="documentreference-read",
-    ),
-    path("Composition", clinical_views.CompositionSearch.as_view(), name="composition-search"),
-    path("Composition/<str:id>", clinical_views.CompositionRead.as_view(), name="composition-read"),
     path("Questionnaire", clinical_views.QuestionnaireSearch.as_view(), name="questionnaire-search"),
     path("Questionnaire/<str:id>", clinical_views.QuestionnaireRead.as_view(), name="questionnaire-read"),
+]
+
+# The types each signed evaluation yields: searched by patient, read by id (the views take the type).
+EVALUATION_TYPES = (
+    "Observation",
+    "Goal",
+    "CarePlan",
+    "DocumentReference",
+    "Composition",
+    "QuestionnaireResponse",
+)
+urlpatterns += [
+    path(kind, clinical_views.ClinicalSearch.as_view(resource_type=kind), name=f"{kind.lower()}-search")
+    for kind in EVALUATION_TYPES
+    if kind != "Observation"  # searched with more parameters, above
+]
+urlpatterns += [
     path(
-        "QuestionnaireResponse",
-        clinical_views.QuestionnaireResponseSearch.as_view(),
-        name="questionnaireresponse-search",
-    ),
-    path(
-        "QuestionnaireResponse/<str:id>",
-        clinical_views.QuestionnaireResponseRead.as_view(),
-        name="questionnaireresponse-read",
-    ),
+        f"{kind}/<str:id>",
+        clinical_views.ClinicalRead.as_view(resource_type=kind),
+        name=f"{kind.lower()}-read",
+    )
+    for kind in EVALUATION_TYPES
 ]

@@ -21,11 +21,13 @@ from fhir.resources.R4B import get_fhir_model_class
 from accounts.models import User
 from accounts.services import create_integration_key
 from audit.models import AuditEvent
+from evaluations.services import add_addendum
 from fhir_r4.export import file_path
 from fhir_r4.models import BulkExport
 from patients.models import Patient
 from tests.episodes.conftest import run_jobs
 from tests.episodes.test_services import committed
+from tests.evaluations.test_report import signed
 from tests.factories import PatientFactory
 
 BASE = "/fhir/r4"
@@ -144,6 +146,37 @@ def test_type_and_since_narrow_the_export_and_bad_parameters_are_400(client, set
     run_jobs()
     (entry,) = client.get(status_url, **auth(raw)).json()["output"]
     assert entry["type"] == "Patient" and entry["count"] == Patient.objects.count()
+
+
+@committed
+def test_since_exports_the_patients_whose_record_changed_with_all_their_signed_evaluations(
+    client, therapist, patient, clinic_admin
+):
+    """An addendum after `_since` brings its patient back; with all of their signed evaluations,
+    since the plan in force and the goals' status are judged among all of them."""
+    older = signed(therapist, patient, when=timezone.localdate() - timedelta(days=60))
+    newer = signed(therapist, patient, when=timezone.localdate() - timedelta(days=20))
+    unchanged = signed(therapist, PatientFactory(), when=timezone.localdate() - timedelta(days=30))
+    since = timezone.now()
+    add_addendum(evaluation=older, by=therapist, text="Late entry: the grip was measured seated.")
+    raw = create_integration_key(
+        by=clinic_admin, name="Warehouse", scopes=["export"], expires_at=since + timedelta(days=1)
+    )[1]
+    status_url = kick_off(
+        client, raw, _type="Composition,DocumentReference,CarePlan", _since=since.isoformat()
+    )
+    run_jobs()
+    kinds = {entry["type"]: entry for entry in client.get(status_url, **auth(raw)).json()["output"]}
+    resources = {kind: lines(client, entry["url"], raw) for kind, entry in kinds.items()}
+    assert set(resources) == {"Composition", "DocumentReference", "CarePlan"}
+    for kind, found in resources.items():
+        evaluations = sorted(r["id"].split(".")[0] for r in found)
+        assert evaluations == sorted([str(older.public_id), str(newer.public_id)]), kind
+        assert str(unchanged.public_id) not in evaluations
+    status = {r["id"].split(".")[0]: r["docStatus"] for r in resources["DocumentReference"]}
+    assert status == {str(older.public_id): "amended", str(newer.public_id): "final"}
+    plans = {r["id"].split(".")[0]: r["status"] for r in resources["CarePlan"]}
+    assert plans == {str(older.public_id): "completed", str(newer.public_id): "active"}
 
 
 @pytest.mark.postgresql

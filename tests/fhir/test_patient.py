@@ -11,6 +11,7 @@ from fhirclient.models.fhirelementfactory import FHIRElementFactory
 from accounts.services import issue_api_token
 from audit.models import AuditEvent
 from fhir_r4.resources import mrn_system
+from patients.models import Patient
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +181,12 @@ def test_search_parameters(fhir, therapist, register, query, expected):
     assert response.status_code == 200, response.content
     bundle = valid(response.json())
     assert bundle["type"] == "searchset" and bundle["total"] == len(expected)
-    assert [entry["resource"]["name"][0]["family"] for entry in bundle.get("entry", [])] == expected
+    entries = [entry["resource"] for entry in bundle.get("entry", [])]
+    assert sorted(resource["name"][0]["family"] for resource in entries) == sorted(expected)
+    # in registration order (fhir_r4.views.FHIR_PATIENT_ORDER), whatever the names
+    registered = {str(p.public_id): index for index, p in enumerate(Patient.objects.order_by("pk"))}
+    positions = [registered[resource["id"]] for resource in entries]
+    assert positions == sorted(positions)
 
 
 def test_search_by_identifier_and_id(fhir, therapist, register):
