@@ -262,6 +262,14 @@ class ConditionSearch(ClinicalSearch):
         return [((index,), built) for index, built in enumerate(conditions(patient))], 0
 
 
+def _owner_id(id: str, missing: exceptions.NotFound) -> UUID:
+    """The evaluation's (or patient's) public id that a resource id starts with; else 404."""
+    try:
+        return UUID(id[:36])
+    except ValueError:
+        raise missing from None
+
+
 class ClinicalRead(FhirView):
     """GET /fhir/r4/<type>/<evaluation id>.<kind>.<row>: one resource of a signed evaluation."""
 
@@ -270,10 +278,7 @@ class ClinicalRead(FhirView):
 
     def get(self, request, id: str):
         missing = exceptions.NotFound(f"No {self.resource_type} with id {id!r}.")
-        try:
-            public_id = UUID(id[:36])
-        except ValueError:
-            raise missing from None
+        public_id = _owner_id(id, missing)
         if not Evaluation.objects.filter(public_id=public_id).signed().exists():
             raise missing  # drafts are never served
         try:
@@ -356,10 +361,7 @@ class ConditionRead(FhirView):
 
     def get(self, request, id: str):
         missing = exceptions.NotFound(f"No Condition with id {id!r}.")
-        try:
-            public_id = UUID(id[:36])
-        except ValueError:
-            raise missing from None
+        public_id = _owner_id(id, missing)
         patient = list_patients(viewer=request.user, status="all").filter(public_id=public_id).first()
         built = next((b for b in conditions(patient) if b.id == id), None) if patient else None
         if built is None or patient is None:
